@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config'
+
+const setupFile = fileURLToPath(new URL('./test/setup.ts', import.meta.url))
+
+/**
+ * The configuration every package and app project starts from: resolve the
+ * `@felles/source` export condition (tests run against `src/` without a
+ * build) and fail tests that write to the console unexpectedly.
+ */
+export function felles(name: string, extra: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
+  return defineProject({
+    resolve: { conditions: ['@felles/source', 'module', 'node', 'import', 'default'] },
+    ssr: { resolve: { conditions: ['@felles/source', 'node', 'import', 'default'] } },
+    test: {
+      name,
+      environment: 'node',
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      setupFiles: [setupFile],
+      benchmark: { include: ['bench/**/*.bench.ts'] },
+      ...extra,
+    },
+  })
+}
