@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
+
+function quickStartLines(): string[] {
+  const readme = read('README.md')
+  const section = readme.split(/^## Quick start$/m)[1]
+  if (section === undefined) throw new Error('README has no "## Quick start" section')
+  const block = /```[a-z]*\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+  return block.split('\n').filter((line) => line.trim() !== '')
+}
+
+describe('README Quick start', () => {
+  it('has exactly two command lines that need only Node and npm', () => {
+    const lines = quickStartLines()
+    expect(lines).toHaveLength(2)
+    for (const line of lines) expect(line).toMatch(/^npm install -g pnpm@10\.\d+\.\d+ && /)
+    expect(lines[0]).toMatch(/pnpm start$/)
+    expect(lines[1]).toMatch(/pnpm test$/)
+  })
+
+  it('.ci/run runs exactly line 2', () => {
+    const commands = read('.ci/run')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+    expect(commands.at(-1)).toBe(quickStartLines()[1])
+  })
+
+  it('pins the same pnpm version as packageManager', () => {
+    const pkg = JSON.parse(read('package.json')) as { packageManager: string }
+    for (const line of quickStartLines()) expect(line).toContain(pkg.packageManager.replace('pnpm@', 'pnpm@'))
+  })
+})
+
+describe('pnpm release:rehearse', () => {
+  it('publishes every public package to a local registry and installs it with npm', {
+    timeout: 300_000,
+  }, () => {
+    const result = spawnSync(process.execPath, ['scripts/release-rehearse.mjs'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 290_000,
+    })
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('@felles/identifiers@')
+    expect(result.stdout).toContain('import ✓ require ✓')
+    expect(result.stdout).toContain('rehearsal passed')
+  })
+})
+
+describe('pnpm start', () => {
+  it('serves the API reference, prints its URL and stops cleanly on SIGINT', {
+    timeout: 120_000,
+  }, async () => {
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
+      cwd: root,
+      env: { ...process.env, FELLES_DOCS_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 100_000)
+        child.stdout.on('data', () => {
+          const match = /API reference[^\n]*(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
+          if (match?.[1]) {
+            clearTimeout(timer)
+            resolve(match[1])
+          }
+        })
+      })
+      const page = await fetch(url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('@felles/identifiers')
+      const fn = await fetch(new URL('assets/search.js', url))
+      expect(fn.status).toBe(200)
+      expect((await fetch(new URL('../../etc/passwd', url))).status).toBe(404)
+    } finally {
+      child.kill('SIGINT')
+    }
+    expect(await exited).toBe(0)
+  })
+})
