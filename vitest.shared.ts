@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { defaultServerConditions } from 'vite'
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config'
 
 const setupFile = fileURLToPath(new URL('./test/setup.ts', import.meta.url))
@@ -10,8 +11,10 @@ const setupFile = fileURLToPath(new URL('./test/setup.ts', import.meta.url))
  */
 export function felles(name: string, extra: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
   return defineProject({
-    resolve: { conditions: ['@felles/source', 'module', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['@felles/source', 'node', 'import', 'default'] } },
+    // Only the source condition is added: extra conditions such as `import` leak
+    // into Node's own resolution of CommonJS dependencies (pg's require of pg-pool).
+    resolve: { conditions: ['@felles/source', ...defaultServerConditions] },
+    ssr: { resolve: { conditions: ['@felles/source', ...defaultServerConditions] } },
     test: {
       name,
       environment: 'node',
