@@ -1,0 +1,71 @@
+import type { DeviceAction } from './actions.js'
+import type { CapabilityMatrix } from './capabilities.js'
+import type { Device, Vendor } from './model.js'
+import type { School } from './schools.js'
+
+/** A device as an adapter reads it: everything but the school, which Felles resolves. */
+export type DeviceRecord = Omit<Device, 'schoolId'>
+
+/** One page of devices and the cursor of the page after it (`null` at the end). */
+export interface DevicePage {
+  readonly devices: readonly DeviceRecord[]
+  readonly nextCursor: string | null
+}
+
+/** Common options of adapter calls. */
+export interface CallOptions {
+  readonly signal?: AbortSignal
+}
+
+/** Options of {@link MdmAdapter.listDevices}. */
+export interface ListDevicesOptions extends CallOptions {
+  /**
+   * Ask the vendor to filter to this school's scope. A hint only: vendors
+   * ignore filters at times, so Felles checks every device again.
+   */
+  readonly school?: School
+  /** Resume from a cursor returned with an earlier page. */
+  readonly cursor?: string
+}
+
+/** What the vendor said about a command it was given. */
+export interface PerformResult {
+  readonly outcome: 'queued' | 'completed'
+  readonly commandId?: string
+}
+
+/** The state of a queued command, where the vendor can tell. */
+export type CommandState =
+  | 'pending'
+  | 'sent'
+  | 'acknowledged'
+  | 'completed'
+  | 'failed'
+  | 'expired'
+  | 'unknown'
+
+/**
+ * What each vendor adapter implements. Adapters do the vendor's HTTP, paging,
+ * auth and error mapping; the school boundary, validation, dry-run and bulk
+ * handling live in {@link createMdmClient}, once, for every vendor.
+ */
+export interface MdmAdapter {
+  readonly vendor: Vendor
+  readonly capabilities: CapabilityMatrix
+  /** Pages of devices, one page in memory at a time. */
+  listDevices(options: ListDevicesOptions): AsyncIterable<DevicePage>
+  /** One device by the vendor's id, fresh from the vendor; `null` when it does not exist. */
+  getDevice(vendorId: string, options?: CallOptions): Promise<DeviceRecord | null>
+  /** Devices with a serial number (usually zero or one). */
+  findBySerial(serialNumber: string, options?: CallOptions): Promise<readonly DeviceRecord[]>
+  /** Sends one action. Must not retry destructive actions; may throw `MdmError`. */
+  perform(
+    device: DeviceRecord,
+    action: DeviceAction,
+    options: CallOptions & { readonly reason: string },
+  ): Promise<PerformResult>
+  /** Follows up a queued command, where the vendor can tell. */
+  commandState?(device: DeviceRecord, commandId: string, options?: CallOptions): Promise<CommandState>
+  /** Moves a device to another school's scope, where the vendor supports it. */
+  moveDevice?(device: DeviceRecord, to: School, options?: CallOptions): Promise<void>
+}
