@@ -1,5 +1,5 @@
-import type { AcrValue } from './types.js'
 import type { MockPerson } from './persons.js'
+import type { AcrValue } from './types.js'
 
 /** Which person and level to choose on the mock's login page. */
 export interface LoginChoice {
@@ -38,7 +38,14 @@ export interface LogoutResult {
   readonly redirect: URL
 }
 
-/** A page the browser could not get past. */
+/**
+ * A page the {@link MockBrowser} could not get past (an error status, a level not offered, a loop).
+ *
+ * @example
+ * ```ts
+ * await expect(browser.login(url, { level: 'substantial' })).rejects.toThrow(MockBrowserError)
+ * ```
+ */
 export class MockBrowserError extends Error {
   readonly status: number
   readonly url: string
@@ -144,7 +151,13 @@ export class MockBrowser {
     this.#cookies.length = 0
   }
 
-  /** `fetch` with this browser's cookies and without following redirects. */
+  /**
+   * `fetch` with this browser's cookies and without following redirects.
+   *
+   * @param input - The URL.
+   * @param init - As for `fetch`; `redirect` is always `manual`.
+   * @returns The response; its cookies are stored.
+   */
   async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
     const url = new URL(input)
     const headers = new Headers(init.headers)
@@ -158,6 +171,11 @@ export class MockBrowser {
   /**
    * Follows an authorization URL through the mock until it redirects (or
    * form-posts) back to the client, answering the login page as `choice` says.
+   *
+   * @param authorizationUrl - From `buildAuthorizationUrl` or `buildAuthorizationUrlWithPAR`.
+   * @param choice - Person, level, organisation, or cancel.
+   * @returns The redirect back to the client and how many login pages were answered.
+   * @throws MockBrowserError when a page answers with an error or the choice is not offered.
    */
   async login(authorizationUrl: string | URL, choice: LoginChoice = {}): Promise<LoginResult> {
     const start = new URL(authorizationUrl)
@@ -179,7 +197,11 @@ export class MockBrowser {
       }
       const html = await res.text()
       if (res.status >= 400 && !html.includes('name="person"')) {
-        throw new MockBrowserError(`the mock answered ${res.status} at ${next.url.pathname}`, res.status, next.url.href)
+        throw new MockBrowserError(
+          `the mock answered ${res.status} at ${next.url.pathname}`,
+          res.status,
+          next.url.href,
+        )
       }
       const forms = parseForms(html, next.url)
       const form = forms[0]
@@ -196,7 +218,8 @@ export class MockBrowser {
       for (const [k, v] of form.fields) body.set(k, v)
       for (const [k, v] of form.checked) body.set(k, v)
       if (form.radios.has('person')) {
-        if (loginPages > 5) throw new MockBrowserError('the login page keeps coming back', res.status, next.url.href)
+        if (loginPages > 5)
+          throw new MockBrowserError('the login page keeps coming back', res.status, next.url.href)
         loginPages++
         if (choice.cancel === true) {
           const cancel = new URLSearchParams({ action: 'cancel' })
@@ -238,6 +261,11 @@ export class MockBrowser {
    * auto-submitting form would), through the mock's logout pages. Loads each
    * front-channel iframe unless `loadFrames` is false (no cookies are sent to
    * them: third-party cookies do not arrive in iframes).
+   *
+   * @param endSessionUrl - The `end_session_endpoint` (with parameters when GET).
+   * @param options - `form`: POST these fields instead; `loadFrames: false` to skip loading the iframes.
+   * @returns The front-channel URLs (and their load status) and where the browser ended up.
+   * @throws MockBrowserError when a page answers with an error.
    */
   async logout(
     endSessionUrl: string | URL,
@@ -265,7 +293,11 @@ export class MockBrowser {
       }
       const html = await res.text()
       if (res.status >= 400) {
-        throw new MockBrowserError(`the mock answered ${res.status} at ${next.url.pathname}`, res.status, next.url.href)
+        throw new MockBrowserError(
+          `the mock answered ${res.status} at ${next.url.pathname}`,
+          res.status,
+          next.url.href,
+        )
       }
       const iframes = [...html.matchAll(/<iframe\b([^>]*)>/gi)]
         .map((m) => attributes(m[1] as string).get('src'))
@@ -346,9 +378,12 @@ export class MockBrowser {
         else if (key === 'max-age') expires = Date.now() + Number(v) * 1000
         else if (key === 'expires' && expires === Number.POSITIVE_INFINITY) expires = Date.parse(v)
       }
-      const index = this.#cookies.findIndex((c) => c.name === name && c.host === url.hostname && c.path === path)
+      const index = this.#cookies.findIndex(
+        (c) => c.name === name && c.host === url.hostname && c.path === path,
+      )
       if (index !== -1) this.#cookies.splice(index, 1)
-      if (expires > Date.now() && value !== '') this.#cookies.push({ name, value, host: url.hostname, path, expires })
+      if (expires > Date.now() && value !== '')
+        this.#cookies.push({ name, value, host: url.hostname, path, expires })
     }
   }
 }

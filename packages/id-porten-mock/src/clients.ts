@@ -1,8 +1,21 @@
-import { createPublicKey, generateKeyPair as generateKeyPairCallback, type KeyObject, randomBytes, randomUUID, X509Certificate } from 'node:crypto'
+import {
+  createPublicKey,
+  generateKeyPair as generateKeyPairCallback,
+  type KeyObject,
+  randomBytes,
+  randomUUID,
+  X509Certificate,
+} from 'node:crypto'
 import { promisify } from 'node:util'
 import { isValidOrganisationNumber } from '@felles/identifiers'
 import type { JWK } from 'jose'
-import { generateRsaKeyPair, isPrivateJwk, normalisePublicJwk, publicJwkOf, type RsaKeyPair } from './internal/keys.js'
+import {
+  generateRsaKeyPair,
+  isPrivateJwk,
+  normalisePublicJwk,
+  publicJwkOf,
+  type RsaKeyPair,
+} from './internal/keys.js'
 import { issueCertificate, toPem } from './internal/x509.js'
 import type {
   ClientAuthMethod,
@@ -19,7 +32,12 @@ const generateKeyPair = promisify(generateKeyPairCallback)
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 export const ANSATTPORTEN_RAR_TYPE = 'ansattporten:altinn:service'
 
-const AUTH_METHODS = new Set<ClientAuthMethod>(['private_key_jwt', 'client_secret_basic', 'client_secret_post', 'none'])
+const AUTH_METHODS = new Set<ClientAuthMethod>([
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+])
 
 export interface OidcRecord {
   readonly kind: 'oidc'
@@ -48,7 +66,10 @@ export interface TestCa {
   readonly privateKey: KeyObject
 }
 
-const CA_NAME = { commonName: 'Felles Test CA (id-porten-mock, not for production)', organisationName: 'Felles' }
+const CA_NAME = {
+  commonName: 'Felles Test CA (id-porten-mock, not for production)',
+  organisationName: 'Felles',
+}
 
 export async function createTestCa(): Promise<TestCa> {
   const { privateKey, publicKey } = await generateKeyPair('rsa', { modulusLength: 2048 })
@@ -99,12 +120,16 @@ export async function issueBusinessCertificate(
 export async function clientKeyFrom(jwk: JWK | undefined): Promise<{ key: ClientKey; publicKey: KeyObject }> {
   if (jwk === undefined) {
     const pair: RsaKeyPair = await generateRsaKeyPair()
-    return { key: { kid: pair.kid, publicJwk: pair.publicJwk, privateJwk: pair.privateJwk }, publicKey: pair.publicKey }
+    return {
+      key: { kid: pair.kid, publicJwk: pair.publicJwk, privateJwk: pair.privateJwk },
+      publicKey: pair.publicKey,
+    }
   }
   if (jwk.kty !== 'RSA') throw new TypeError('client keys must be RSA (RS256/RS384/RS512)')
   const publicJwk = await normalisePublicJwk(jwk)
   const publicKey = createPublicKey({ key: publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' })
-  if ((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new TypeError('RSA keys must be ≥ 2048 bits')
+  if ((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new TypeError('RSA keys must be ≥ 2048 bits')
   const key: ClientKey = isPrivateJwk(jwk)
     ? { kid: publicJwk.kid, publicJwk, privateJwk: { ...jwk, kid: publicJwk.kid } }
     : { kid: publicJwk.kid, publicJwk }
@@ -138,7 +163,9 @@ export async function createOidcRecord(options: OidcClientOptions, issuer: strin
   const redirectUris = uris('redirectUris', options.redirectUris, true)
   const postLogoutRedirectUris = uris('postLogoutRedirectUris', options.postLogoutRedirectUris, false)
   const frontchannel =
-    options.frontchannelLogoutUri === undefined ? [] : uris('frontchannelLogoutUri', [options.frontchannelLogoutUri], true)
+    options.frontchannelLogoutUri === undefined
+      ? []
+      : uris('frontchannelLogoutUri', [options.frontchannelLogoutUri], true)
   const scopes = [...new Set(['openid', ...(options.scopes ?? ['openid', 'profile'])])]
 
   const keys: ClientKey[] = []
@@ -158,14 +185,18 @@ export async function createOidcRecord(options: OidcClientOptions, issuer: strin
     redirect_uris: redirectUris,
     post_logout_redirect_uris: postLogoutRedirectUris,
     response_types: ['code'],
-    grant_types: options.refreshTokens === false ? ['authorization_code'] : ['authorization_code', 'refresh_token'],
+    grant_types:
+      options.refreshTokens === false ? ['authorization_code'] : ['authorization_code', 'refresh_token'],
     token_endpoint_auth_method: authMethod,
-    scope: scopes.join(' '),
+    // API scopes ride on resource indicators; oidc-provider only knows the OpenID ones.
+    scope: scopes.filter((s) => s === 'openid' || s === 'profile' || s === 'offline_access').join(' '),
     subject_type: 'pairwise',
     require_auth_time: true,
     // Pairwise `sub` is computed per client (as ID-porten does), so the sector
     // URI only satisfies the schema for clients with several redirect hosts.
-    ...(hosts.size > 1 ? { sector_identifier_uri: `https://sector.invalid/${encodeURIComponent(clientId)}` } : {}),
+    ...(hosts.size > 1
+      ? { sector_identifier_uri: `https://sector.invalid/${encodeURIComponent(clientId)}` }
+      : {}),
     require_pushed_authorization_requests: options.requirePushedAuthorizationRequests === true,
     ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
     ...(frontchannel.length === 0
@@ -218,12 +249,15 @@ export async function createMaskinportenRecord(
   if (clientId.length === 0 || clientId.length > 200) throw new TypeError('clientId must be 1–200 characters')
   const organisationNumber = options.organisationNumber ?? context.defaultOrganisation.organisationNumber
   if (!isValidOrganisationNumber(organisationNumber)) throw new TypeError('organisationNumber is not valid')
-  if (!Array.isArray(options.scopes) || options.scopes.length === 0) throw new TypeError('scopes must list at least one scope')
+  if (!Array.isArray(options.scopes) || options.scopes.length === 0)
+    throw new TypeError('scopes must list at least one scope')
   for (const scope of options.scopes) {
-    if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new TypeError(`invalid scope "${scope}"`)
+    if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
+      throw new TypeError(`invalid scope "${scope}"`)
   }
   const trust = options.trust ?? 'key'
-  if (trust !== 'key' && trust !== 'certificate' && trust !== 'both') throw new TypeError('trust must be key, certificate or both')
+  if (trust !== 'key' && trust !== 'certificate' && trust !== 'both')
+    throw new TypeError('trust must be key, certificate or both')
 
   const keys = new Map<string, KeyObject>()
   const clientKeys: ClientKey[] = []
@@ -235,14 +269,18 @@ export async function createMaskinportenRecord(
   const certificate =
     trust === 'key'
       ? undefined
-      : await issueBusinessCertificate(await context.ca(), organisationNumber, context.organisationName(organisationNumber))
+      : await issueBusinessCertificate(
+          await context.ca(),
+          organisationNumber,
+          context.organisationName(organisationNumber),
+        )
 
   const delegations = new Map<string, ReadonlySet<string> | undefined>()
   for (const d of options.delegations ?? []) {
-    if (!isValidOrganisationNumber(d.consumerOrg)) throw new TypeError('delegations: consumerOrg is not valid')
+    if (!isValidOrganisationNumber(d.consumerOrg))
+      throw new TypeError('delegations: consumerOrg is not valid')
     delegations.set(d.consumerOrg, d.scopes === undefined ? undefined : new Set(d.scopes))
   }
-  const delegatedScopes = (options.delegations ?? []).flatMap((d) => d.scopes ?? [])
   const scopes = [...new Set(options.scopes)]
 
   const registered: RegisteredMaskinportenClient = {
@@ -270,7 +308,6 @@ export async function createMaskinportenRecord(
       grant_types: [JWT_BEARER],
       response_types: [],
       redirect_uris: [],
-      scope: [...new Set([...scopes, ...delegatedScopes])].join(' '),
     },
   }
 }
@@ -288,7 +325,8 @@ export function hideSecrets<T extends object>(value: T): T {
     if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
       const out: Record<string, unknown> = {}
       for (const [k, inner] of Object.entries(v)) {
-        if (k === 'clientSecret' || k === 'client_secret' || k === 'privateJwk' || k === 'privateKeyPem') out[k] = REDACTED
+        if (k === 'clientSecret' || k === 'client_secret' || k === 'privateJwk' || k === 'privateKeyPem')
+          out[k] = REDACTED
         else out[k] = redacted(inner)
       }
       return out

@@ -22,13 +22,22 @@ export interface ManualClock extends Clock {
   set(ms: number): void
 }
 
-/** The process clock. */
+/**
+ * The process clock (`Date.now()`), the default.
+ *
+ * @example
+ * ```ts
+ * await startIdportenMock({ clock: systemClock })
+ * ```
+ */
 export const systemClock: Clock = Object.freeze({ now: (): number => Date.now() })
 
 /**
  * Creates a {@link ManualClock} that starts at `start` (default: now) and
  * stands still until advanced.
  *
+ * @param start - Start time, ms since the epoch.
+ * @returns The clock.
  * @example
  * ```ts
  * const clock = createManualClock()

@@ -78,11 +78,22 @@ export const RESPONSE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
   'response-error-html',
 ])
 
-export const TOKEN_ENDPOINT_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>(['token-5xx', 'token-timeout', 'slow'])
+export const TOKEN_ENDPOINT_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
+  'token-5xx',
+  'token-timeout',
+  'slow',
+])
 
 export const CLOCK_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>(['clock-offset'])
 
-/** Every fault name, for validation and documentation. */
+/**
+ * Every fault name, for validation and documentation.
+ *
+ * @example
+ * ```ts
+ * for (const fault of FAULT_NAMES) mock.setFault(clientId, fault, { times: 1 })
+ * ```
+ */
 export const FAULT_NAMES: readonly FaultName[] = [
   ...ID_TOKEN_FAULTS,
   ...RESPONSE_FAULTS,
@@ -120,6 +131,13 @@ function activeFault(name: FaultName, options: FaultOptions | undefined): Active
  * `X-Mock-Fault` header and the `mock_fault` parameter. The value is the
  * status for `token-5xx`, milliseconds for `slow` and `token-timeout`, and
  * seconds for `clock-offset`. Unknown names are ignored.
+ *
+ * @param value - The header or parameter value (or several header values).
+ * @returns The faults, in order.
+ * @example
+ * ```ts
+ * parseFaultList('slow=1500, token-5xx=502') // [{ name: 'slow', delayMs: 1500 }, { name: 'token-5xx', status: 502 }]
+ * ```
  */
 export function parseFaultList(value: string | readonly string[] | undefined | null): ActiveFault[] {
   if (value === undefined || value === null) return []

@@ -1,3 +1,11 @@
+export {
+  type FrameLoad,
+  type LoginChoice,
+  type LoginResult,
+  type LogoutResult,
+  MockBrowser,
+  MockBrowserError,
+} from './browser.js'
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js'
 export {
   type ActiveFault,
@@ -27,11 +35,3 @@ export type {
   RegisteredOidcClient,
   TestBusinessCertificate,
 } from './types.js'
-export {
-  type FrameLoad,
-  type LoginChoice,
-  type LoginResult,
-  type LogoutResult,
-  MockBrowser,
-  MockBrowserError,
-} from './browser.js'

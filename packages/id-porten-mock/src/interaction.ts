@@ -134,7 +134,11 @@ export async function handleInteraction(
     if (chosen !== null) {
       reportees = person.reportees.filter((r) => r.organisationNumber === chosen)
       if (reportees.length === 0) {
-        sendHtml(res, 400, organisationPage({ lang, brand, clientName, action, person, level, reportees: person.reportees }))
+        sendHtml(
+          res,
+          400,
+          organisationPage({ lang, brand, clientName, action, person, level, reportees: person.reportees }),
+        )
         return
       }
     }

@@ -1,6 +1,6 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { createServer, IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { decodeJwt, type JWK } from 'jose'
 import {
   type ClientRecord,
@@ -28,7 +28,11 @@ import { handleInteraction, sendHtml } from './interaction.js'
 import { DEFAULT_LIFETIMES, type MockContext, type RequestNotes, setNotes } from './internal/context.js'
 import { generateRsaKeyPair, type RsaKeyPair, rsaKeyPairFromKeyObjects } from './internal/keys.js'
 import { buildPersons, type MockPerson } from './persons.js'
-import { createMaskinportenProvider, type MaskinportenHandle, maskinportenError } from './providers/maskinporten.js'
+import {
+  createMaskinportenProvider,
+  type MaskinportenHandle,
+  maskinportenError,
+} from './providers/maskinporten.js'
 import { createOidcProvider, type OidcProviderHandle } from './providers/oidc.js'
 import type {
   ClientKey,
@@ -73,10 +77,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A fresh request carrying `body`, for oidc-provider to read as if it were the original. */
-function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+function replay(req: IncomingMessage, body: Buffer, as?: { method: string; url: string }): IncomingMessage {
   const copy = new IncomingMessage(req.socket as Socket)
-  copy.method = req.method ?? 'POST'
-  copy.url = req.url ?? '/'
+  copy.method = as?.method ?? req.method ?? 'POST'
+  copy.url = as?.url ?? req.url ?? '/'
   copy.httpVersion = req.httpVersion
   copy.httpVersionMajor = req.httpVersionMajor
   copy.httpVersionMinor = req.httpVersionMinor
@@ -92,7 +96,12 @@ function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   return copy
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.statusCode = status
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
   res.setHeader('Cache-Control', 'no-store')
@@ -130,7 +139,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function keyPairFrom(jwk: JWK | undefined): Promise<RsaKeyPair> {
   if (jwk === undefined) return generateRsaKeyPair()
-  if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') throw new TypeError('signingKeys must be private RSA JWKs')
+  if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string')
+    throw new TypeError('signingKeys must be private RSA JWKs')
   const privateKey = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })
   return rsaKeyPairFromKeyObjects(privateKey, createPublicKey(privateKey), jwk.kid)
 }
@@ -150,6 +160,9 @@ function urlHost(host: string): string {
  *
  * @param options - Port, seed, persons, clients, clock and lifetimes.
  * @returns The running mock; call `close()` when done.
+ * @throws RangeError for a bad port, lifetime or person list; TypeError for invalid clients;
+ *   the listen error when the port is taken.
+ * @see https://docs.digdir.no/ (ID-porten, Ansattporten and Maskinporten integration guides)
  * @example
  * ```ts
  * const mock = await startIdportenMock()
@@ -166,7 +179,8 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
   const seed = String(options.seed ?? 'felles')
   const lifetimes: Lifetimes = { ...DEFAULT_LIFETIMES, ...options.lifetimes }
   for (const [name, value] of Object.entries(lifetimes)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`lifetimes.${name} must be a positive whole number`)
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`lifetimes.${name} must be a positive whole number`)
   }
   const { persons, organisations } = buildPersons(seed, options.persons)
 
@@ -295,7 +309,11 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
   }
 
   /** Applies token-endpoint faults; returns true when the request has been answered (or left hanging). */
-  const tokenFaults = async (res: ServerResponse, faults: readonly ActiveFault[], entry: { faults: FaultName[] }) => {
+  const tokenFaults = async (
+    res: ServerResponse,
+    faults: readonly ActiveFault[],
+    entry: { faults: FaultName[] },
+  ) => {
     for (const fault of faults) entry.faults.push(fault.name)
     const slow = faults.find((f) => f.name === 'slow')
     if (slow !== undefined) await sleep(slow.delayMs ?? 2000)
@@ -330,7 +348,10 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/assets/mock.css' || path === '/assets/autosubmit.js') {
         res.statusCode = 200
-        res.setHeader('Content-Type', path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8')
+        res.setHeader(
+          'Content-Type',
+          path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+        )
         res.setHeader('Cache-Control', 'no-cache')
         res.setHeader('X-Content-Type-Options', 'nosniff')
         res.end(path.endsWith('.css') ? STYLESHEET : AUTOSUBMIT_SCRIPT)
@@ -356,7 +377,10 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
         path === '/.well-known/oauth-authorization-server/maskinporten/' ||
         path === '/.well-known/oauth-authorization-server/maskinporten'
       ) {
-        sendJson(res, 200, maskinporten?.metadata(), { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'max-age=300' })
+        sendJson(res, 200, maskinporten?.metadata(), {
+          'Access-Control-Allow-Origin': '*',
+          'Cache-Control': 'max-age=300',
+        })
         return
       }
     }
@@ -365,7 +389,10 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
       await handleMaskinporten(req, res, path.slice('/maskinporten'.length) || '/')
       return
     }
-    const handle = path === '/ansattporten' || path.startsWith('/ansattporten/') ? oidcHandles.ansattporten : oidcHandles.idporten
+    const handle =
+      path === '/ansattporten' || path.startsWith('/ansattporten/')
+        ? oidcHandles.ansattporten
+        : oidcHandles.idporten
     await handleOidc(handle, req, res, path.slice(handle.mountPath.length) || '/')
   }
 
@@ -395,6 +422,25 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
       return
     }
 
+    if (relative === '/logout' && req.method === 'POST') {
+      // RP-initiated logout by POST (Digdir's advice: keeps id_token_hint out of
+      // URLs and logs). oidc-provider accepts POST only with SameSite=None
+      // cookies, which need https; so the form is handed on as a GET inside
+      // the process, never as a redirect.
+      let body: Buffer
+      try {
+        body = await readBody(req)
+      } catch {
+        sendHtml(res, 413, errorPage('nb', handle.brand, 'invalid_request'))
+        return
+      }
+      const query = new URLSearchParams(body.toString('utf8')).toString()
+      const copy = replay(req, Buffer.alloc(0), { method: 'GET', url: `${handle.mountPath}/logout?${query}` })
+      delete copy.headers['content-type']
+      delete copy.headers['content-length']
+      await forward(handle.flavour, handle.mountPath, copy, res)
+      return
+    }
     const endpoint = req.method === 'POST' ? BACKCHANNEL[relative] : undefined
     if (endpoint === undefined) {
       await forward(handle.flavour, handle.mountPath, req, res)
@@ -413,7 +459,10 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     const requested = parseFaultList(req.headers['x-mock-fault'])
     const entry = logEntry(handle.flavour, endpoint, clientId, form, res)
     if (endpoint === 'token') {
-      const faults = [...context.faults.take(clientId, TOKEN_ENDPOINT_FAULTS), ...select(requested, TOKEN_ENDPOINT_FAULTS)]
+      const faults = [
+        ...context.faults.take(clientId, TOKEN_ENDPOINT_FAULTS),
+        ...select(requested, TOKEN_ENDPOINT_FAULTS),
+      ]
       if (await tokenFaults(res, faults, entry)) return
     }
     const code = form.get('code')
@@ -429,7 +478,11 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     await forward(handle.flavour, handle.mountPath, copy, res)
   }
 
-  async function handleMaskinporten(req: IncomingMessage, res: ServerResponse, relative: string): Promise<void> {
+  async function handleMaskinporten(
+    req: IncomingMessage,
+    res: ServerResponse,
+    relative: string,
+  ): Promise<void> {
     const mp = maskinporten as MaskinportenHandle
     if (relative !== '/token' || req.method !== 'POST') {
       if (req.method === 'GET' && relative === '/.well-known/openid-configuration') {
@@ -460,7 +513,10 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     const requested = parseFaultList(req.headers['x-mock-fault'])
     const entry = logEntry('maskinporten', 'token', clientId, form, res)
     if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
-      sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Only the jwt-bearer grant is supported' })
+      sendJson(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: 'Only the jwt-bearer grant is supported',
+      })
       return
     }
     if (assertion === null || clientId === undefined) {
@@ -481,7 +537,14 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
       entry.faults.push('clock-offset')
       res.setHeader('Date', new Date(clock.now() + clockOffsetSeconds * 1000).toUTCString())
     }
-    if (await tokenFaults(res, faults.filter((f) => f.name !== 'clock-offset'), entry)) return
+    if (
+      await tokenFaults(
+        res,
+        faults.filter((f) => f.name !== 'clock-offset'),
+        entry,
+      )
+    )
+      return
     // Maskinporten requests carry no client authentication: the client is the assertion's iss.
     const given = form.get('client_id')
     if (given !== null && given !== clientId) {
@@ -499,7 +562,8 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     issuer: issuers.maskinporten,
     tokenEndpoint: `${issuers.maskinporten}token`,
     defaultOrganisation: organisations[0] as { organisationNumber: string; name: string },
-    organisationName: (orgnr) => organisations.find((o) => o.organisationNumber === orgnr)?.name ?? `Virksomhet ${orgnr}`,
+    organisationName: (orgnr) =>
+      organisations.find((o) => o.organisationNumber === orgnr)?.name ?? `Virksomhet ${orgnr}`,
     ca,
   }
 
@@ -510,12 +574,21 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
     }
     if (clientOptions.issuer === 'maskinporten') {
       const record = await createMaskinportenRecord(clientOptions, mpContext)
-      if (context.clients.has(record.registered.clientId)) throw new Error('client is already registered')
-      context.clients.set(record.registered.clientId, record)
+      const id = record.registered.clientId
+      if (context.clients.has(id)) throw new Error(`client "${id}" is already registered`)
+      context.clients.set(id, record)
+      try {
+        await maskinporten?.provider.Client.find(id)
+      } catch (error) {
+        context.clients.delete(id)
+        const description = (error as { error_description?: string }).error_description
+        throw new TypeError(`invalid client metadata: ${description ?? (error as Error).message}`)
+      }
       return record.registered
     }
     const flavour = clientOptions.issuer ?? 'idporten'
-    if (flavour !== 'idporten' && flavour !== 'ansattporten') throw new TypeError(`unknown issuer "${String(flavour)}"`)
+    if (flavour !== 'idporten' && flavour !== 'ansattporten')
+      throw new TypeError(`unknown issuer "${String(flavour)}"`)
     const record = await createOidcRecord(clientOptions, issuers[flavour])
     const id = record.registered.clientId
     if (context.clients.has(id)) throw new Error(`client "${id}" is already registered`)
@@ -569,7 +642,8 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
         throw new Error('only private_key_jwt clients have keys')
       }
       const { key, publicKey } = await clientKeyFrom(jwk)
-      if (record.registered.keys.some((k) => k.kid === key.kid)) throw new Error(`key "${key.kid}" is already registered`)
+      if (record.registered.keys.some((k) => k.kid === key.kid))
+        throw new Error(`key "${key.kid}" is already registered`)
       if (record.registered.keys.length >= 5) throw new Error('a client has at most 5 keys')
       ;(record.registered.keys as ClientKey[]).push(key)
       if (record.kind === 'oidc') setJwks(record.metadata, record.registered.keys)
@@ -585,13 +659,21 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
       if (record.kind === 'oidc') setJwks(record.metadata, keys)
       else record.keys.delete(kid)
     },
-    async issueCertificate(clientId: string, certificateOptions?: { readonly notAfter?: Date }): Promise<TestBusinessCertificate> {
+    async issueCertificate(
+      clientId: string,
+      certificateOptions?: { readonly notAfter?: Date },
+    ): Promise<TestBusinessCertificate> {
       const record = requireClient(clientId)
       if (record.kind !== 'maskinporten' || !record.certificateTrust) {
         throw new Error('only Maskinporten clients with certificate trust have certificates')
       }
       const orgnr = record.registered.organisationNumber
-      return issueBusinessCertificate(await ca(), orgnr, mpContext.organisationName(orgnr), certificateOptions?.notAfter)
+      return issueBusinessCertificate(
+        await ca(),
+        orgnr,
+        mpContext.organisationName(orgnr),
+        certificateOptions?.notAfter,
+      )
     },
     setFault(clientId: string, fault: FaultName, faultOptions?: FaultOptions): void {
       requireClient(clientId)
@@ -623,4 +705,9 @@ export async function startIdportenMock(options: IdportenMockOptions = {}): Prom
   return mock
 }
 
-export type { RegisteredMaskinportenClient, RegisteredOidcClient, OidcClientOptions, MaskinportenClientOptions }
+export type {
+  MaskinportenClientOptions,
+  OidcClientOptions,
+  RegisteredMaskinportenClient,
+  RegisteredOidcClient,
+}

@@ -90,7 +90,14 @@ export function buildPersons(
       const name = `${givenName} ${familyName}`
       const reportees = p.reportees ?? reporteesFor(index)
       if (p.nationalId === null) {
-        add({ id: accountIdFor(seed, `foreign:${name}:${index}`), kind: 'foreign', givenName, familyName, name, reportees })
+        add({
+          id: accountIdFor(seed, `foreign:${name}:${index}`),
+          kind: 'foreign',
+          givenName,
+          familyName,
+          name,
+          reportees,
+        })
         return
       }
       const nationalId = p.nationalId ?? generated.nationalId

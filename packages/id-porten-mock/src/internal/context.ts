@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
-import type { Clock } from '../clock.js'
 import type { ClientRecord, TestCa } from '../clients.js'
+import type { Clock } from '../clock.js'
 import type { ActiveFault, FaultRegistry } from '../faults.js'
 import type { MockOrganisation, MockPerson } from '../persons.js'
 import type { Lifetimes, MockIssuers } from '../types.js'

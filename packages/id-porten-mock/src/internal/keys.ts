@@ -43,7 +43,12 @@ export async function rsaKeyPairFromKeyObjects(
   const publicBase = publicKey.export({ format: 'jwk' }) as JWK
   const id = kid ?? (await calculateJwkThumbprint(publicBase))
   const publicJwk: JWK = { ...publicBase, kid: id, alg: 'RS256', use: 'sig' }
-  const privateJwk: JWK = { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: id, alg: 'RS256', use: 'sig' }
+  const privateJwk: JWK = {
+    ...(privateKey.export({ format: 'jwk' }) as JWK),
+    kid: id,
+    alg: 'RS256',
+    use: 'sig',
+  }
   return { kid: id, privateJwk, publicJwk, privateKey, publicKey }
 }
 

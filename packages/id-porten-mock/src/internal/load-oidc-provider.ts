@@ -14,19 +14,22 @@ let loading: Promise<OidcProviderModule> | undefined
 const RUNTIME_WARNING = 'oidc-provider WARNING: Unsupported runtime'
 
 export function loadOidcProvider(): Promise<OidcProviderModule> {
-  loading ??= (async () => {
-    const original = console.warn
-    const filtered = (...args: unknown[]): void => {
-      if (typeof args[0] === 'string' && args[0].includes(RUNTIME_WARNING)) return
-      original.apply(console, args)
-    }
-    console.warn = filtered
-    try {
-      return await import('oidc-provider')
-    } finally {
-      // Restore only if nobody replaced console.warn in the meantime.
-      if (console.warn === filtered) console.warn = original
-    }
-  })()
+  loading ??= importQuietly(() => import('oidc-provider'))
   return loading
+}
+
+/** Runs `load` with oidc-provider's runtime warning filtered out of `console.warn`. */
+export async function importQuietly<T>(load: () => Promise<T>): Promise<T> {
+  const original = console.warn
+  const filtered = (...args: unknown[]): void => {
+    if (typeof args[0] === 'string' && args[0].includes(RUNTIME_WARNING)) return
+    original.apply(console, args)
+  }
+  console.warn = filtered
+  try {
+    return await load()
+  } finally {
+    // Restore only if nobody replaced console.warn in the meantime.
+    if (console.warn === filtered) console.warn = original
+  }
 }

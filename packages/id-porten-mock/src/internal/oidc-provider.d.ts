@@ -67,7 +67,8 @@ declare module 'oidc-provider' {
     static NO_NEED_TO_PROMPT: false
   }
 
-  export interface PromptPolicy extends Array<{ name: string; checks: Check[] & { add(check: Check, i?: number): void } }> {
+  export interface PromptPolicy
+    extends Array<{ name: string; checks: Check[] & { add(check: Check, i?: number): void } }> {
     get(name: string): { name: string; checks: Check[] & { add(check: Check, i?: number): void } } | undefined
   }
 
@@ -77,7 +78,6 @@ declare module 'oidc-provider' {
   }
 
   export const errors: {
-    // biome-ignore lint/suspicious/noExplicitAny: error classes
     [name: string]: new (description?: string, detail?: string) => Error & { status: number; error: string }
   }
 

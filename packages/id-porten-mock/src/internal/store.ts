@@ -35,7 +35,13 @@ export interface MemoryStore {
   clear(): void
 }
 
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'])
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+])
 
 /**
  * An in-memory store whose expiry follows the mock's {@link Clock} (so a
@@ -44,7 +50,10 @@ const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', '
  * `registerClient()` add clients while the server runs, and lets the custom
  * Maskinporten grant type be registered before any client is loaded.
  */
-export function createMemoryStore(clock: Clock, findClient: (id: string) => Payload | undefined): MemoryStore {
+export function createMemoryStore(
+  clock: Clock,
+  findClient: (id: string) => Payload | undefined,
+): MemoryStore {
   const entries = new Map<string, Entry>()
   const grants = new Map<string, Set<string>>()
   const sessionUids = new Map<string, string>()
@@ -83,7 +92,8 @@ export function createMemoryStore(clock: Clock, findClient: (id: string) => Payl
         if (++writes % 500 === 0) sweep()
         const key = keyOf(id)
         remove(key)
-        const expiresAt = typeof expiresIn === 'number' ? clock.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY
+        const expiresAt =
+          typeof expiresIn === 'number' ? clock.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY
         entries.set(key, { payload, expiresAt })
         if (model === 'Session' && typeof payload.uid === 'string') sessionUids.set(payload.uid, key)
         if (typeof payload.userCode === 'string') userCodes.set(payload.userCode, key)

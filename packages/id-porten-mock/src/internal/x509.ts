@@ -1,4 +1,4 @@
-import { type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto'
+import { type KeyObject, randomBytes, sign, type X509Certificate } from 'node:crypto'
 
 // Just enough DER to issue test business certificates ("virksomhetssertifikat")
 // for Maskinporten's x5c path, without a dependency. Only what this package
@@ -42,7 +42,9 @@ const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'ascii'))
 
 const time = (date: Date): Buffer => {
   const iso = date.toISOString().replace(/[-:T]/g, '').slice(0, 14)
-  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`)) : tlv(0x18, Buffer.from(`${iso}Z`))
+  return date.getUTCFullYear() < 2050
+    ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`))
+    : tlv(0x18, Buffer.from(`${iso}Z`))
 }
 
 const SHA256_WITH_RSA = seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]))
@@ -116,7 +118,8 @@ export function toPem(der: Buffer): string {
 export function organisationNumberOf(cert: X509Certificate): string | undefined {
   for (const line of cert.subject.split('\n')) {
     const [key, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]
-    if ((key === 'organizationIdentifier' || key === '2.5.4.97') && /^NTRNO-\d{9}$/.test(value)) return value.slice(6)
+    if ((key === 'organizationIdentifier' || key === '2.5.4.97') && /^NTRNO-\d{9}$/.test(value))
+      return value.slice(6)
   }
   for (const line of cert.subject.split('\n')) {
     if (line.startsWith('serialNumber=') && /^\d{9}$/.test(line.slice(13))) return line.slice(13)

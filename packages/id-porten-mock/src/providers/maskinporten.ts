@@ -9,12 +9,23 @@ import { loadOidcProvider } from '../internal/load-oidc-provider.js'
 import { createMemoryStore } from '../internal/store.js'
 import { organisationNumberOf } from '../internal/x509.js'
 
-/** Maskinporten error codes used by this mock (see the README's table). */
+/**
+ * Maskinporten error codes used by this mock and their descriptions (see the
+ * README's table). Only MP-012 (jti reuse) is a code named in our sources; the
+ * other numbers are the mock's own, with Digdir's wording.
+ *
+ * @see https://docs.digdir.no/docs/Maskinporten/maskinporten_protocol_jwtgrant
+ * @example
+ * ```ts
+ * expect(body.error_description).toMatch(/\(MP-012\)$/)
+ * ```
+ */
 export const MASKINPORTEN_ERRORS = {
   'MP-001': 'Invalid assertion. Client authentication failed. Client not found',
   'MP-002': 'Invalid assertion. Invalid parameter value: the assertion is not a signed JWT',
   'MP-003': 'Invalid assertion. Unsupported alg: use RS256, RS384 or RS512',
-  'MP-004': 'Invalid assertion. Failed to extract certificate or key from jwt: kid or x5c (an array) is required',
+  'MP-004':
+    'Invalid assertion. Failed to extract certificate or key from jwt: kid or x5c (an array) is required',
   'MP-005': 'Invalid assertion. Could not validate JWT Signature',
   'MP-006': 'Invalid assertion. Client authentication failed. Invalid JWT claim aud',
   'MP-007': 'Invalid assertion. Issue time (iat) is more than 10 seconds off our clock',
@@ -49,7 +60,10 @@ const ERROR_NAMES: Record<MaskinportenErrorCode, string> = {
 }
 
 /** The JSON error body Maskinporten answers with, `(MP-xxx)` at the end of the description. */
-export function maskinportenError(code: MaskinportenErrorCode, detail?: string): { error: string; error_description: string } {
+export function maskinportenError(
+  code: MaskinportenErrorCode,
+  detail?: string,
+): { error: string; error_description: string } {
   return {
     error: ERROR_NAMES[code],
     error_description: `${MASKINPORTEN_ERRORS[code]}${detail === undefined ? '' : ` (${detail})`} (${code})`,
@@ -78,7 +92,10 @@ export interface MaskinportenHandle {
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512']
 
-export async function createMaskinportenProvider(context: MockContext, signingKey: RsaKeyPair): Promise<MaskinportenHandle> {
+export async function createMaskinportenProvider(
+  context: MockContext,
+  signingKey: RsaKeyPair,
+): Promise<MaskinportenHandle> {
   const { Provider, errors } = await loadOidcProvider()
   const issuer = context.issuers.maskinporten
   const mountPath = new URL(issuer).pathname.replace(/\/$/, '')
@@ -115,7 +132,15 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
       ctx.type = 'json'
       ctx.body = out
     },
-    ttl: { Interaction: 60, Session: 60, Grant: 60, AccessToken: 120, IdToken: 120, RefreshToken: 120, ClientCredentials: 120 },
+    ttl: {
+      Interaction: 60,
+      Session: 60,
+      Grant: 60,
+      AccessToken: 120,
+      IdToken: 120,
+      RefreshToken: 120,
+      ClientCredentials: 120,
+    },
   })
 
   provider.registerGrantType(
@@ -148,13 +173,19 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
     } catch {
       throw new MaskinportenGrantError('MP-002')
     }
-    if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new MaskinportenGrantError('MP-003')
+    if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg))
+      throw new MaskinportenGrantError('MP-003')
 
     let key: KeyObject
     let clientAmr: string
     if (header.x5c !== undefined) {
-      if (!record.certificateTrust) throw new MaskinportenGrantError('MP-004', 'the client has no certificate trust, use kid')
-      if (!Array.isArray(header.x5c) || header.x5c.length === 0 || !header.x5c.every((c) => typeof c === 'string')) {
+      if (!record.certificateTrust)
+        throw new MaskinportenGrantError('MP-004', 'the client has no certificate trust, use kid')
+      if (
+        !Array.isArray(header.x5c) ||
+        header.x5c.length === 0 ||
+        !header.x5c.every((c) => typeof c === 'string')
+      ) {
         throw new MaskinportenGrantError('MP-004', 'x5c must be an array of base64 certificates')
       }
       key = await certificateKey(header.x5c as string[], record, now)
@@ -174,7 +205,8 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
     }
 
     if (claims.aud !== issuer) throw new MaskinportenGrantError('MP-006')
-    if (claims.iss !== record.registered.clientId) throw new MaskinportenGrantError('MP-001', 'iss is not the client')
+    if (claims.iss !== record.registered.clientId)
+      throw new MaskinportenGrantError('MP-001', 'iss is not the client')
     if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') {
       throw new MaskinportenGrantError('MP-015', 'iat and exp are required')
     }
@@ -206,7 +238,8 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
       supplier = consumer
       consumer = consumerOrg
     } else {
-      for (const scope of scopes) if (!record.registered.scopes.includes(scope)) throw new MaskinportenGrantError('MP-010')
+      for (const scope of scopes)
+        if (!record.registered.scopes.includes(scope)) throw new MaskinportenGrantError('MP-010')
     }
     if (onBehalfOf !== undefined && (typeof onBehalfOf !== 'string' || !record.onBehalfOf.has(onBehalfOf))) {
       throw new MaskinportenGrantError('MP-013')
@@ -215,7 +248,11 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
     let aud: string | string[] = 'unspecified'
     if (claims.resource !== undefined) {
       const resource = claims.resource
-      if (!Array.isArray(resource) || resource.length === 0 || !resource.every((r) => typeof r === 'string' && r !== '')) {
+      if (
+        !Array.isArray(resource) ||
+        resource.length === 0 ||
+        !resource.every((r) => typeof r === 'string' && r !== '')
+      ) {
         throw new MaskinportenGrantError('MP-014')
       }
       if (record.resources !== undefined && !resource.every((r) => record.resources?.has(r))) {
@@ -229,7 +266,10 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
     }
     if (claims.authorization_details !== undefined) {
       const details = claims.authorization_details
-      if (!Array.isArray(details) || !details.every((d) => d !== null && typeof d === 'object' && typeof d.type === 'string')) {
+      if (
+        !Array.isArray(details) ||
+        !details.every((d) => d !== null && typeof d === 'object' && typeof d.type === 'string')
+      ) {
         throw new MaskinportenGrantError('MP-015', 'authorization_details')
       }
     }
@@ -262,7 +302,9 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
           }),
       ...(typeof onBehalfOf === 'string' ? { iss_onbehalfof: onBehalfOf } : {}),
       ...(claims.pid === undefined ? {} : { pid: claims.pid }),
-      ...(claims.authorization_details === undefined ? {} : { authorization_details: claims.authorization_details }),
+      ...(claims.authorization_details === undefined
+        ? {}
+        : { authorization_details: claims.authorization_details }),
     }
     const accessToken = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'at+jwt' })
@@ -270,7 +312,11 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
     return { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: scopes.join(' ') }
   }
 
-  async function certificateKey(x5c: readonly string[], record: MaskinportenRecord, now: number): Promise<KeyObject> {
+  async function certificateKey(
+    x5c: readonly string[],
+    record: MaskinportenRecord,
+    now: number,
+  ): Promise<KeyObject> {
     let leaf: X509Certificate
     try {
       leaf = new X509Certificate(Buffer.from(x5c[0] as string, 'base64'))
@@ -286,7 +332,10 @@ export async function createMaskinportenProvider(context: MockContext, signingKe
       throw new MaskinportenGrantError('MP-005', 'certificate is not valid now')
     }
     if (organisationNumberOf(leaf) !== record.registered.organisationNumber) {
-      throw new MaskinportenGrantError('MP-005', "certificate belongs to another organisation than the client's")
+      throw new MaskinportenGrantError(
+        'MP-005',
+        "certificate belongs to another organisation than the client's",
+      )
     }
     return createPublicKey(leaf.publicKey.export({ format: 'pem', type: 'spki' }))
   }

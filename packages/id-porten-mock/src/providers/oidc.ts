@@ -1,15 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { type CompactJWSHeaderParameters, decodeJwt, decodeProtectedHeader, type JWTPayload, SignJWT } from 'jose'
+import {
+  type CompactJWSHeaderParameters,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  SignJWT,
+} from 'jose'
 import type { KoaContext, Provider } from 'oidc-provider'
 import { ANSATTPORTEN_RAR_TYPE } from '../clients.js'
 import { epochSeconds } from '../clock.js'
-import {
-  type ActiveFault,
-  ID_TOKEN_FAULTS,
-  parseFaultList,
-  RESPONSE_FAULTS,
-  select,
-} from '../faults.js'
+import { type ActiveFault, ID_TOKEN_FAULTS, parseFaultList, RESPONSE_FAULTS, select } from '../faults.js'
 import { getNotes, type MockContext } from '../internal/context.js'
 import type { RsaKeyPair } from '../internal/keys.js'
 import { loadOidcProvider } from '../internal/load-oidc-provider.js'
@@ -97,7 +97,9 @@ export async function createOidcProvider(
     return structuredClone(record.metadata)
   })
 
-  const pairwiseSecret = createHmac('sha256', 'felles-id-porten-mock').update(`${context.seed}:${flavour}`).digest()
+  const pairwiseSecret = createHmac('sha256', 'felles-id-porten-mock')
+    .update(`${context.seed}:${flavour}`)
+    .digest()
 
   const policy = interactionPolicy.base()
   const login = policy.get('login')
@@ -117,13 +119,20 @@ export async function createOidcProvider(
   if (ansattporten) {
     // Ansattporten has no single sign-on: every authorization request logs in.
     login.checks.add(
-      new interactionPolicy.Check('no_sso', 'Ansattporten has no single sign-on', (ctx: KoaContext) => !ctx.oidc.result?.login),
+      new interactionPolicy.Check(
+        'no_sso',
+        'Ansattporten has no single sign-on',
+        (ctx: KoaContext) => !ctx.oidc.result?.login,
+      ),
     )
   }
 
   const localeFor = (ctx: KoaContext): string => {
     const { entities } = ctx.oidc
-    const uid = entities.AuthorizationCode?.sessionUid ?? entities.RefreshToken?.sessionUid ?? entities.AccessToken?.sessionUid
+    const uid =
+      entities.AuthorizationCode?.sessionUid ??
+      entities.RefreshToken?.sessionUid ??
+      entities.AccessToken?.sessionUid
     return (typeof uid === 'string' ? context.sessionLocales.get(uid) : undefined) ?? 'nb'
   }
 
@@ -147,12 +156,19 @@ export async function createOidcProvider(
       introspectionSigningAlgValues: ['RS256'],
       authorizationSigningAlgValues: ['RS256'],
     },
-    acrValues: [ACR_SUBSTANTIAL, ACR_HIGH],
+    acrValues: [ACR_SUBSTANTIAL, ACR_HIGH, 'eidas-loa-substantial', 'eidas-loa-high'],
     claims: {
-      openid: ['sub', 'pid', 'locale', 'amr', ...(ansattporten ? ['authorization_details'] : [])],
+      // ID-porten returns acr and auth_time in every ID token.
+      openid: [
+        'sub',
+        'pid',
+        'locale',
+        'amr',
+        'acr',
+        'auth_time',
+        ...(ansattporten ? ['authorization_details'] : []),
+      ],
       profile: ['pid', 'locale'],
-      acr: null,
-      auth_time: null,
       sid: null,
     },
     conformIdTokenClaims: false,
@@ -173,7 +189,11 @@ export async function createOidcProvider(
             throw new errors.InvalidClientMetadata!('frontchannel_logout_uri must be an http(s) URL')
           }
         }
-        if (key === 'frontchannel_logout_session_required' && value !== undefined && typeof value !== 'boolean') {
+        if (
+          key === 'frontchannel_logout_session_required' &&
+          value !== undefined &&
+          typeof value !== 'boolean'
+        ) {
           throw new errors.InvalidClientMetadata!('frontchannel_logout_session_required must be a boolean')
         }
       },
@@ -296,7 +316,11 @@ export async function createOidcProvider(
     },
     async renderError(ctx: KoaContext, out: { error?: string }) {
       ctx.type = 'html'
-      ctx.body = errorPage(pageLanguage(localeOf(ctx.oidc?.params?.ui_locales)), brand, String(out.error ?? 'server_error'))
+      ctx.body = errorPage(
+        pageLanguage(localeOf(ctx.oidc?.params?.ui_locales)),
+        brand,
+        String(out.error ?? 'server_error'),
+      )
     },
     features: {
       devInteractions: { enabled: false },
@@ -307,13 +331,21 @@ export async function createOidcProvider(
       userinfo: { enabled: !ansattporten },
       introspection: {
         enabled: true,
-        async allowedPolicy(_ctx: unknown, client: { clientAuthMethod: string; clientId: string }, token: { clientId?: string }) {
+        async allowedPolicy(
+          _ctx: unknown,
+          client: { clientAuthMethod: string; clientId: string },
+          token: { clientId?: string },
+        ) {
           return !(client.clientAuthMethod === 'none' && token.clientId !== client.clientId)
         },
       },
       revocation: {
         enabled: true,
-        async allowedPolicy(_ctx: unknown, client: { clientAuthMethod: string; clientId: string }, token: { clientId?: string }) {
+        async allowedPolicy(
+          _ctx: unknown,
+          client: { clientAuthMethod: string; clientId: string },
+          token: { clientId?: string },
+        ) {
           if (token.clientId === client.clientId) return true
           if (client.clientAuthMethod === 'none') return false
           throw new errors.InvalidRequest!('client is not authorized to revoke the presented token')
@@ -324,7 +356,12 @@ export async function createOidcProvider(
         async logoutSource(ctx: KoaContext) {
           const lang = pageLanguage(localeOf(ctx.oidc.params?.ui_locales))
           ctx.type = 'html'
-          ctx.body = logoutPage(lang, brand, ctx.oidc.urlFor('end_session_confirm'), ctx.oidc.session.state.secret)
+          ctx.body = logoutPage(
+            lang,
+            brand,
+            ctx.oidc.urlFor('end_session_confirm'),
+            ctx.oidc.session.state.secret,
+          )
         },
         async postLogoutSuccessSource(ctx: KoaContext) {
           ctx.type = 'html'
@@ -333,13 +370,24 @@ export async function createOidcProvider(
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async () => undefined,
+        // oidc-provider needs a resource with RAR: Ansattporten's is the Altinn resource asked for.
+        async defaultResource(ctx: KoaContext) {
+          if (!ansattporten || typeof ctx.oidc.params.authorization_details !== 'string') return undefined
+          try {
+            const [first] = JSON.parse(ctx.oidc.params.authorization_details) as {
+              resource?: unknown
+              ressurs?: unknown
+            }[]
+            const resource = first?.resource ?? first?.ressurs
+            return typeof resource === 'string' ? resource : undefined
+          } catch {
+            return undefined
+          }
+        },
         useGrantedResource: async () => true,
-        async getResourceServerInfo(_ctx: unknown, resource: string, client: { scope?: string }) {
-          const scope = (client.scope ?? '')
-            .split(' ')
-            .filter((s) => s !== '' && !OIDC_SCOPES.has(s))
-            .join(' ')
+        async getResourceServerInfo(_ctx: unknown, resource: string, client: { clientId: string }) {
+          const record = context.clients.get(client.clientId)
+          const scope = (record?.registered.scopes ?? []).filter((s) => !OIDC_SCOPES.has(s)).join(' ')
           return {
             scope,
             audience: resource,
@@ -363,7 +411,10 @@ export async function createOidcProvider(
               },
             },
             authorizationDetailsForGrantSource(ctx: KoaContext) {
-              const requested = JSON.parse(ctx.oidc.params.authorization_details ?? '[]') as Record<string, unknown>[]
+              const requested = JSON.parse(ctx.oidc.params.authorization_details ?? '[]') as Record<
+                string,
+                unknown
+              >[]
               const felles = ctx.oidc.result?.felles as FellesLoginResult | undefined
               const reportees = (felles?.reportees ?? []).map((r) => ({
                 Rights: [...r.rights],
@@ -374,7 +425,10 @@ export async function createOidcProvider(
               return requested.map((d) => ({
                 type: d.type,
                 resource: d.resource ?? d.ressurs,
-                resource_name: `Testressurs ${String(d.resource ?? d.ressurs).split(':').slice(3).join(':')}`,
+                resource_name: `Testressurs ${String(d.resource ?? d.ressurs)
+                  .split(':')
+                  .slice(3)
+                  .join(':')}`,
                 reportees,
               }))
             },
@@ -398,7 +452,10 @@ export async function createOidcProvider(
   }
   const includeSid = clientPrototype.includeSid
   clientPrototype.includeSid = function (this: Record<string, unknown>): boolean {
-    return Boolean(this.frontchannel_logout_uri && this.frontchannel_logout_session_required) || includeSid.call(this)
+    return (
+      Boolean(this.frontchannel_logout_uri && this.frontchannel_logout_session_required) ||
+      includeSid.call(this)
+    )
   }
 
   provider.use(async (ctx, next) => {
@@ -427,7 +484,10 @@ export async function createOidcProvider(
     const requested = parseFaultList(oidc.params?.mock_fault)
     const idTokenFaults = select(requested, ID_TOKEN_FAULTS)
     if (idTokenFaults.length > 0) context.codeFaults.set(code, idTokenFaults)
-    const responseFaults = [...context.faults.take(clientId, RESPONSE_FAULTS), ...select(requested, RESPONSE_FAULTS)]
+    const responseFaults = [
+      ...context.faults.take(clientId, RESPONSE_FAULTS),
+      ...select(requested, RESPONSE_FAULTS),
+    ]
     if (responseFaults.length === 0) return
     const names = new Set(responseFaults.map((f) => f.name))
     const params = url.searchParams
@@ -436,7 +496,9 @@ export async function createOidcProvider(
       params.set('error', 'access_denied')
       params.set(
         'error_description',
-        names.has('response-error-html') ? '<script>alert("mock")</script><b>Bruker avbrøt</b>' : 'Brukeren avbrøt innloggingen',
+        names.has('response-error-html')
+          ? '<script>alert("mock")</script><b>Bruker avbrøt</b>'
+          : 'Brukeren avbrøt innloggingen',
       )
     }
     if (names.has('response-wrong-iss')) params.set('iss', 'https://idporten.mock.invalid')
@@ -535,7 +597,5 @@ export async function tamperIdToken(
   const useOther = names.has('other-signing-key') || names.has('unknown-kid')
   const key = useOther ? await otherKey() : signingKey
   const kid = names.has('unknown-kid') ? `unknown-${key.kid.slice(0, 12)}` : signingKey.kid
-  return new SignJWT(payload)
-    .setProtectedHeader({ ...header, alg: 'RS256', kid })
-    .sign(key.privateKey)
+  return new SignJWT(payload).setProtectedHeader({ ...header, alg: 'RS256', kid }).sign(key.privateKey)
 }

@@ -27,7 +27,8 @@ export interface LayoutOptions {
 }
 
 export function layout(options: LayoutOptions): string {
-  const env = options.lang === 'en' ? 'Local test – synthetic persons only' : 'Lokal test – bare syntetiske personer'
+  const env =
+    options.lang === 'en' ? 'Local test – synthetic persons only' : 'Lokal test – bare syntetiske personer'
   return `<!DOCTYPE html>
 <html lang="${options.lang}">
 <head>

@@ -190,7 +190,12 @@ export interface FrontChannelFrame {
  * a front-channel logout URI, then on to `next` once they have loaded (a meta
  * refresh waits for the document, iframes included), with a link as fallback.
  */
-export function frontChannelPage(lang: PageLanguage, brand: string, frames: readonly FrontChannelFrame[], next: string): string {
+export function frontChannelPage(
+  lang: PageLanguage,
+  brand: string,
+  frames: readonly FrontChannelFrame[],
+  next: string,
+): string {
   const t = T[lang]
   const iframes = frames
     .map(
