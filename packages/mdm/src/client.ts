@@ -85,6 +85,8 @@ export interface MdmClient {
   forSchool(schoolId: string): SchoolView
   /** Every device of every vendor, with its resolved school (`null` when no school claims it). */
   allDevices(options?: { signal?: AbortSignal }): AsyncIterable<Device>
+  /** Devices with a serial number across every vendor, with their resolved school (central IT only). */
+  findBySerial(serialNumber: string, options?: { signal?: AbortSignal }): Promise<Device[]>
   /** Moves a device between schools, where the vendor supports it (central IT only). */
   moveDevice(
     id: string,
@@ -315,6 +317,18 @@ export function createMdmClient(options: MdmClientOptions): MdmClient {
           for (const record of page.devices) yield withSchool(record)
         }
       }
+    },
+    async findBySerial(serialNumber, opts = {}) {
+      const found: Device[] = []
+      for (const adapter of adapters.values()) {
+        for (const record of await adapter.findBySerial(
+          serialNumber,
+          opts.signal ? { signal: opts.signal } : {},
+        )) {
+          if (record.serialNumber === serialNumber) found.push(withSchool(record))
+        }
+      }
+      return found
     },
     async moveDevice(id, toSchoolId, opts) {
       const to = schools.find((s) => s.id === toSchoolId)

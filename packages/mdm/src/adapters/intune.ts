@@ -1,0 +1,306 @@
+import { createHttpClient, createTokenCache, type HttpClient, isHttpError, paginate } from '@felles/http'
+import type { DeviceAction } from '../actions.js'
+import type {
+  CommandState,
+  DevicePage,
+  DeviceRecord,
+  ListDevicesOptions,
+  MdmAdapter,
+  PerformResult,
+} from '../adapter.js'
+import { CAPABILITIES, type CapabilityMatrix } from '../capabilities.js'
+import { MdmError } from '../errors.js'
+import { toMdmError } from '../internal/vendor-error.js'
+import type { Compliance, Platform } from '../model.js'
+import type { School } from '../schools.js'
+import { sig, type TransportOptions, transport } from './common.js'
+
+/** Options for {@link createIntuneAdapter}. */
+export interface IntuneAdapterOptions extends TransportOptions {
+  readonly tenantId: string
+  readonly clientId: string
+  /** The app's client secret. Never logged. */
+  readonly clientSecret: string
+  /** Graph root. Default `https://graph.microsoft.com/v1.0`; use the beta root for scope tags. */
+  readonly graphUrl?: string
+  /** Token endpoint. Default `https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token`. */
+  readonly tokenUrl?: string
+  /** How schools are scoped: device categories (v1.0, default) or role scope tags (beta API). */
+  readonly scopeBy?: 'category' | 'scopeTag'
+  /** `$top` per page. Default 200. */
+  readonly pageSize?: number
+}
+
+const SELECT = [
+  'id',
+  'deviceName',
+  'serialNumber',
+  'model',
+  'manufacturer',
+  'operatingSystem',
+  'osVersion',
+  'userPrincipalName',
+  'complianceState',
+  'isSupervised',
+  'deviceCategoryDisplayName',
+  'enrolledDateTime',
+  'lastSyncDateTime',
+  'managementState',
+  'deviceActionResults',
+]
+
+const ACTIONS: Partial<Record<DeviceAction['type'], string>> = {
+  sync: 'syncDevice',
+  restart: 'rebootNow',
+  shutdown: 'shutDown',
+  lock: 'remoteLock',
+  disableLostMode: 'disableLostMode',
+  locate: 'locateDevice',
+  clearPasscode: 'resetPasscode',
+  wipe: 'wipe',
+  retire: 'retire',
+}
+
+interface ManagedDevice {
+  id: string
+  deviceName?: string | null
+  serialNumber?: string | null
+  model?: string | null
+  operatingSystem?: string | null
+  osVersion?: string | null
+  userPrincipalName?: string | null
+  complianceState?: string | null
+  isSupervised?: boolean | null
+  deviceCategoryDisplayName?: string | null
+  roleScopeTagIds?: string[] | null
+  enrolledDateTime?: string | null
+  lastSyncDateTime?: string | null
+  managementState?: string | null
+  lostModeState?: string | null
+  deviceActionResults?: { actionName?: string; actionState?: string; startDateTime?: string }[] | null
+}
+
+const odataString = (value: string): string => `'${value.replaceAll("'", "''")}'`
+
+function platformOf(d: ManagedDevice): Platform {
+  const os = (d.operatingSystem ?? '').toLowerCase()
+  if (os.startsWith('windows')) return 'windows'
+  if (os === 'ipados' || (os === 'ios' && (d.model ?? '').toLowerCase().includes('ipad'))) return 'ipados'
+  if (os === 'ios') return 'ios'
+  if (os === 'macos') return 'macos'
+  if (os.startsWith('android')) return 'android'
+  return 'other'
+}
+
+function complianceOf(state: string | null | undefined): Compliance {
+  switch (state) {
+    case 'compliant':
+      return 'compliant'
+    case 'noncompliant':
+    case 'inGracePeriod':
+      return 'noncompliant'
+    case 'notApplicable':
+      return 'not-evaluated'
+    default:
+      return 'unknown'
+  }
+}
+
+/**
+ * An adapter for Microsoft Intune through Microsoft Graph: client-credentials
+ * tokens renewed before expiry (one request in flight), `@odata.nextLink`
+ * paging one page at a time, Graph's throttling limits (2,000 requests and 200
+ * writes per 20 s per app and tenant) and `Retry-After`, and Graph errors
+ * mapped to `MdmError` with the request id kept. Schools are device categories
+ * (v1.0) or role scope tags (beta).
+ *
+ * @param options - Tenant, app credentials and endpoints.
+ * @returns The adapter.
+ * @example
+ * ```ts
+ * const intune = createIntuneAdapter({ tenantId, clientId, clientSecret })
+ * ```
+ * @see https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice
+ */
+export function createIntuneAdapter(options: IntuneAdapterOptions): MdmAdapter {
+  const graphUrl = (options.graphUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/$/, '')
+  const tokenUrl =
+    options.tokenUrl ??
+    `https://login.microsoftonline.com/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`
+  const scopeBy = options.scopeBy ?? 'category'
+  const pageSize = options.pageSize ?? 200
+  const common = transport(options)
+
+  const tokenClient = createHttpClient({ ...common, retry: { maxAttempts: 3 } })
+  const tokens = createTokenCache(
+    async (_key, { signal }) => {
+      const body = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      })
+      try {
+        const token = await tokenClient.json<{ access_token: string; expires_in: number }>({
+          url: tokenUrl,
+          method: 'POST',
+          body,
+          idempotent: true,
+          signal,
+        })
+        return { token: token.access_token, expiresIn: token.expires_in }
+      } catch (error) {
+        throw toMdmError('intune', error, 'token request')
+      }
+    },
+    { refreshBefore: 5 * 60_000, ...(options.clock ? { clock: options.clock } : {}) },
+  )
+  const graph: HttpClient = createHttpClient({
+    ...common,
+    baseUrl: `${graphUrl}/`,
+    token: tokens.provider(),
+    rateLimit: { requests: 2000, interval: 20_000 },
+    maxConcurrency: 8,
+    requestIdHeaders: ['request-id', 'client-request-id'],
+  })
+  const writes: HttpClient = createHttpClient({
+    ...common,
+    baseUrl: `${graphUrl}/`,
+    token: tokens.provider(),
+    rateLimit: { requests: 200, interval: 20_000 },
+    maxConcurrency: 4,
+    requestIdHeaders: ['request-id', 'client-request-id'],
+  })
+
+  const toRecord = (d: ManagedDevice): DeviceRecord => ({
+    id: `intune:${d.id}`,
+    vendor: 'intune',
+    vendorId: d.id,
+    serialNumber: d.serialNumber || null,
+    name: d.deviceName ?? null,
+    model: d.model ?? null,
+    platform: platformOf(d),
+    osVersion: d.osVersion ?? null,
+    owner: d.userPrincipalName || null,
+    placement:
+      scopeBy === 'category'
+        ? { kind: 'intune-category', name: d.deviceCategoryDisplayName ?? null }
+        : { kind: 'intune-scope-tag', ids: (d.roleScopeTagIds ?? []).map(String) },
+    managed: d.managementState !== 'retirePending' && d.managementState !== 'wipePending',
+    supervised: d.isSupervised ?? null,
+    enrolledAt: d.enrolledDateTime ?? null,
+    compliance: complianceOf(d.complianceState),
+    lostMode:
+      d.lostModeState === undefined || d.lostModeState === null ? null : d.lostModeState === 'enabled',
+    lastCheckIn: d.lastSyncDateTime ?? null,
+    raw: d,
+  })
+
+  const select = scopeBy === 'scopeTag' ? [...SELECT, 'roleScopeTagIds'].join(',') : SELECT.join(',')
+  const schoolFilter = (school: School | undefined): string | undefined => {
+    const scope = school?.scopes.intune
+    if (scope === undefined) return undefined
+    if ('category' in scope) return `deviceCategoryDisplayName eq ${odataString(scope.category)}`
+    return undefined // Graph cannot filter on roleScopeTagIds; Felles filters client-side.
+  }
+
+  const adapter: MdmAdapter = {
+    vendor: 'intune',
+    capabilities: CAPABILITIES.intune as CapabilityMatrix,
+
+    async *listDevices(opts: ListDevicesOptions): AsyncIterable<DevicePage> {
+      const filter = schoolFilter(opts.school)
+      try {
+        for await (const page of paginate<{ value: ManagedDevice[]; '@odata.nextLink'?: string }>(graph, {
+          first: {
+            url: 'deviceManagement/managedDevices',
+            query: { $select: select, $top: pageSize, ...(filter === undefined ? {} : { $filter: filter }) },
+          },
+          next: (body) => body['@odata.nextLink'],
+          ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }),
+          ...sig(opts.signal),
+        })) {
+          yield { devices: page.body.value.map(toRecord), nextCursor: page.next ?? null }
+        }
+      } catch (error) {
+        throw toMdmError('intune', error, 'listing devices')
+      }
+    },
+
+    async getDevice(vendorId, opts = {}) {
+      try {
+        const d = await graph.json<ManagedDevice>({
+          url: `deviceManagement/managedDevices/${encodeURIComponent(vendorId)}`,
+          query: { $select: select },
+          ...sig(opts.signal),
+        })
+        return toRecord(d)
+      } catch (error) {
+        if (isHttpError(error) && (error.status === 404 || error.status === 400)) return null
+        throw toMdmError('intune', error, 'reading a device')
+      }
+    },
+
+    async findBySerial(serialNumber, opts = {}) {
+      try {
+        const body = await graph.json<{ value: ManagedDevice[] }>({
+          url: 'deviceManagement/managedDevices',
+          query: { $select: select, $filter: `serialNumber eq ${odataString(serialNumber)}` },
+          ...sig(opts.signal),
+        })
+        return body.value.map(toRecord)
+      } catch (error) {
+        throw toMdmError('intune', error, 'searching by serial number')
+      }
+    },
+
+    async perform(device, action, opts): Promise<PerformResult> {
+      const name = ACTIONS[action.type]
+      if (name === undefined) {
+        throw new MdmError('ERR_MDM_UNSUPPORTED', `Intune has no ${action.type} in Graph v1.0`, {
+          vendor: 'intune',
+        })
+      }
+      const json = action.type === 'wipe' ? { keepEnrollmentData: false, keepUserData: false } : undefined
+      try {
+        await writes.send({
+          url: `deviceManagement/managedDevices/${encodeURIComponent(device.vendorId)}/${name}`,
+          method: 'POST',
+          ...(json === undefined ? {} : { json }),
+          // A device action is never repeated blindly: only a failure known to be before the server saw it is retried.
+          idempotent: false,
+          ...(action.type === 'wipe' || action.type === 'retire' ? { retry: false as const } : {}),
+          ...sig(opts.signal),
+        })
+      } catch (error) {
+        throw toMdmError('intune', error, `${action.type}`)
+      }
+      return { outcome: 'queued', commandId: `${name}@${device.vendorId}` }
+    },
+
+    async commandState(device, commandId, opts = {}): Promise<CommandState> {
+      const name = commandId.split('@')[0]
+      const fresh = await adapter.getDevice(device.vendorId, opts)
+      const results = ((fresh?.raw as ManagedDevice | undefined)?.deviceActionResults ?? []).filter(
+        (r) => r.actionName === name,
+      )
+      const last = results.at(-1)
+      switch (last?.actionState) {
+        case 'pending':
+          return 'pending'
+        case 'active':
+          return 'sent'
+        case 'done':
+          return 'completed'
+        case 'failed':
+        case 'notSupported':
+          return 'failed'
+        case 'canceled':
+          return 'expired'
+        default:
+          return 'unknown'
+      }
+    },
+  }
+  return adapter
+}
