@@ -70,10 +70,10 @@ describe('pnpm start', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 100_000)
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 220_000)
         child.stdout.on('data', () => {
           const match = /API reference[^\n]*(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
-          if (match?.[1]) {
+          if (match?.[1] && output.includes('Ctrl-C stops everything')) {
             clearTimeout(timer)
             resolve(match[1])
           }
@@ -85,6 +85,12 @@ describe('pnpm start', () => {
       const fn = await fetch(new URL('assets/search.js', url))
       expect(fn.status).toBe(200)
       expect((await fetch(new URL('../../etc/passwd', url))).status).toBe(404)
+      // Every emulator in the table answers.
+      const table = output.slice(output.indexOf('Felles is running'))
+      const urls = [...table.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/?)/g)].map((m) => m[1] as string)
+      for (const name of ['ID-porten', 'SvarUt', 'Jamf']) expect(table).toContain(name)
+      expect(urls.length).toBeGreaterThanOrEqual(4)
+      for (const u of urls) expect((await fetch(u)).status).toBeLessThan(500)
     } finally {
       child.kill('SIGINT')
     }

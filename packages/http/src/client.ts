@@ -551,7 +551,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     async function fetchFollowing(
       attemptHeaders: Record<string, string>,
       first: BodyInit | undefined,
-      signal: AbortSignal,
+      signal: AbortSignal | undefined,
     ): Promise<{ response: Response; body: BodyInit | undefined }> {
       let url = href
       let currentMethod = method
@@ -561,9 +561,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const init: RequestInit & { duplex?: 'half' } = {
           method: currentMethod,
           headers: hdrs,
-          signal,
           redirect: 'manual',
         }
+        if (signal !== undefined) init.signal = signal
         if (body !== undefined) init.body = body
         if (isStream(body)) init.duplex = 'half'
         const response = await fetchImpl(url, init)
@@ -703,36 +703,40 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             attemptHeaders = { ...headers, authorization: `Bearer ${token}` }
           }
           bodyInit = await resolveBody()
+          attempts++
+          if (hooks.onRequest !== undefined) {
+            if (attemptHeaders === headers) attemptHeaders = { ...headers }
+            const target = attemptHeaders
+            hooks.onRequest({
+              method,
+              url: logUrl(),
+              attempt: attempts,
+              setHeader: (name, value) => {
+                target[name.toLowerCase()] = value
+              },
+            })
+          }
         } catch (cause) {
           release()
+          cancelBody(bodyInit)
           throw scopeError('no') ?? cause
         }
-        attempts++
-        if (hooks.onRequest !== undefined) {
-          if (attemptHeaders === headers) attemptHeaders = { ...headers }
-          const target = attemptHeaders
-          hooks.onRequest({
-            method,
-            url: logUrl(),
-            attempt: attempts,
-            setHeader: (name, value) => {
-              target[name.toLowerCase()] = value
-            },
+
+        // An attempt needs its own controller only for its timeout; without one, the
+        // call's signal (caller + deadline), or none at all, goes to fetch as it is.
+        let timedOut = false
+        let signal = scope.signal
+        let unlink = noop
+        let stopTimer = noop
+        if (timeout !== false) {
+          const controller = new AbortController()
+          signal = controller.signal
+          if (scope.signal !== undefined) unlink = link(scope.signal, controller)
+          stopTimer = startTimer(clock, timeout, () => {
+            timedOut = true
+            controller.abort(new DOMException(`The attempt timed out after ${timeout} ms`, 'TimeoutError'))
           })
         }
-
-        const controller = new AbortController()
-        let timedOut = false
-        const unlink = scope.signal === undefined ? noop : link(scope.signal, controller)
-        let stopTimer =
-          timeout === false
-            ? noop
-            : startTimer(clock, timeout, () => {
-                timedOut = true
-                controller.abort(
-                  new DOMException(`The attempt timed out after ${timeout} ms`, 'TimeoutError'),
-                )
-              })
         const cleanup = (): void => {
           stopTimer()
           unlink()
@@ -742,7 +746,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
         let response: Response
         try {
-          const result = await fetchFollowing(attemptHeaders, bodyInit, controller.signal)
+          const result = await fetchFollowing(attemptHeaders, bodyInit, signal)
           response = result.response
           bodyInit = result.body
         } catch (cause) {
@@ -772,13 +776,21 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           continue
         }
 
-        hooks.onResponse?.({
-          method,
-          url: logUrl(),
-          attempt: attempts,
-          status: response.status,
-          duration: clock.now() - sentAt,
-        })
+        if (hooks.onResponse !== undefined) {
+          try {
+            hooks.onResponse({
+              method,
+              url: logUrl(),
+              attempt: attempts,
+              status: response.status,
+              duration: clock.now() - sentAt,
+            })
+          } catch (hookError) {
+            cleanup()
+            await response.body?.cancel().catch(noop)
+            throw hookError
+          }
+        }
 
         if (response.ok) {
           if (mode === 'stream') {

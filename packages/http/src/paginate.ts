@@ -55,7 +55,8 @@ function withSignal(
  * request gets the client's timeouts, retries and rate limits. Each page
  * carries the cursor of the next, so a long job can store it and resume.
  * A server that sends a page link it sent before (a loop) stops the iteration
- * with `ERR_REPEATED_PAGE` instead of looping forever.
+ * with `ERR_REPEATED_PAGE` instead of looping forever; the page carrying the
+ * repeated link is not yielded, so no stored cursor ever points into the loop.
  *
  * @param client - The client to fetch pages with.
  * @param options - The first request, how to find the next page, where to resume.
@@ -84,10 +85,10 @@ export async function* paginate<T>(
   for (let index = 0; ; index++) {
     const request = withSignal(cursor === undefined ? options.first : toRequest(cursor), options.signal)
     const result = await client.send<T>(request)
-    const next =
-      options.next(result.body, { cursor, index, status: result.status, headers: result.headers }) ??
+    // `undefined`, `null` and `''` all end the iteration.
+    const nextCursor =
+      options.next(result.body, { cursor, index, status: result.status, headers: result.headers }) ||
       undefined
-    const nextCursor = next === '' || next === null ? undefined : next
     if (nextCursor !== undefined && seen.has(nextCursor)) {
       throw new HttpError('ERR_REPEATED_PAGE', {
         method: typeof request === 'string' ? 'GET' : (request.method ?? 'GET').toUpperCase(),

@@ -321,3 +321,26 @@ describe('argument checks', () => {
     expect(error.status).toBe(302)
   })
 })
+
+describe('a throwing hook', () => {
+  it('fails its request but frees the concurrency slot', async () => {
+    const path = unique('hook-throws')
+    server.route(path, (_req, res) => json(res, 200, 'ok'))
+    let calls = 0
+    const client = createHttpClient({
+      baseUrl: server.url,
+      maxConcurrency: 1,
+      hooks: {
+        onRequest: () => {
+          if (++calls === 1) throw new Error('logger down')
+        },
+        onResponse: () => {
+          if (calls === 2) throw new Error('metrics down')
+        },
+      },
+    })
+    await expect(client.json(path)).rejects.toThrow('logger down')
+    await expect(client.json(path)).rejects.toThrow('metrics down')
+    await expect(client.json(path)).resolves.toBe('ok')
+  })
+})

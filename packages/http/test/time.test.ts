@@ -54,22 +54,24 @@ describe('timeouts', () => {
 
   it('times out a slow drip while the body is read', async () => {
     const path = unique('drip')
-    let headersSent: () => void = () => {}
-    const started = new Promise<void>((resolve) => {
-      headersSent = resolve
-    })
     server.route(path, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.write('[')
-      headersSent()
       const timer = setInterval(() => res.write('1,'), 20)
       res.on('close', () => clearInterval(timer))
     })
-    const { clock, client } = setup({ timeout: 5_000, retry: false })
+    let headersArrived: () => void = () => {}
+    const headers = new Promise<void>((resolve) => {
+      headersArrived = resolve
+    })
+    const { clock, client } = setup({
+      timeout: 5_000,
+      retry: false,
+      hooks: { onResponse: () => headersArrived() },
+    })
     const failed = rejection(client.json(path))
-    await started
-    await clock.nextSleep()
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await headers
+    await new Promise((resolve) => setTimeout(resolve, 50)) // a few drips arrive
     await clock.advance(5_000)
     const error = await failed
     expect(error.code).toBe('ERR_TIMEOUT')
