@@ -1,0 +1,172 @@
+// Callback handling (code exchange plus every check and the new session)
+// against bare openid-client `authorizationCodeGrant`, both against the same
+// mock in the same run. Also shown: openid-client with
+// `enableNonRepudiationChecks` (the ID token signature check this package
+// turns on), to separate the cost of that check from this package's own.
+// Codes are fetched through SSO before timing, and the variants are measured
+// in turn, pair by pair, so load that comes and goes hits all alike.
+// Goal: ratio ≤ 1.15 against bare.
+import { performance } from 'node:perf_hooks'
+import * as oidc from 'openid-client'
+import { afterAll, beforeAll, bench, describe } from 'vitest'
+import { Browser } from '../test/support/browser.js'
+import {
+  type IdportenMock,
+  login,
+  type RelyingParty,
+  startIdportenMock,
+  startRelyingParty,
+} from '../test/support/fixture.js'
+
+const PAIRS = 80
+const WARMUP = 5
+
+interface PlainCode {
+  url: URL
+  verifier: string
+  state: string
+  nonce: string
+}
+
+let mock: IdportenMock
+let rp: RelyingParty
+let bare: oidc.Configuration
+let verifying: oidc.Configuration
+const browser = new Browser()
+const samples = { ours: [] as number[], bare: [] as number[], verifying: [] as number[] }
+
+const stopAt = (u: URL): boolean => u.href.startsWith(rp.auth.redirectUri)
+
+async function oursCode(): Promise<{ url: string; cookie: string }> {
+  const page = await browser.navigate(`${rp.app.url}/auth/login`, {}, { stopAt })
+  const cookie = browser.cookieHeader(page.url)
+  // Each transaction cookie belongs to one callback; keep the jar small.
+  for (let i = browser.cookies.length - 1; i >= 0; i--) {
+    if (browser.cookies[i]?.name.startsWith('felles-session-tx.')) browser.cookies.splice(i, 1)
+  }
+  if (!page.url.includes('code=')) throw new Error(`no code: ${page.status} ${page.url}`)
+  return { url: page.url, cookie }
+}
+
+async function plainCode(config: oidc.Configuration): Promise<PlainCode> {
+  const verifier = oidc.randomPKCECodeVerifier()
+  const state = oidc.randomState()
+  const nonce = oidc.randomNonce()
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: rp.auth.redirectUri,
+    scope: 'openid profile',
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    acr_values: 'idporten-loa-substantial',
+  })
+  const page = await browser.navigate(url.href, {}, { stopAt })
+  return { url: new URL(page.url), verifier, state, nonce }
+}
+
+async function ours(): Promise<number> {
+  const item = await oursCode()
+  // The framework hands over the request; building it is not part of handling it.
+  const request = new Request(item.url, { headers: { cookie: item.cookie } })
+  const start = performance.now()
+  const response = await rp.auth.callback(request)
+  const elapsed = performance.now() - start
+  if (
+    response.status !== 303 ||
+    !response.headers.getSetCookie().some((c) => c.startsWith('felles-session='))
+  ) {
+    throw new Error(
+      `callback failed with ${response.status}: ${/<code>(\w+)<\/code>/.exec(await response.text())?.[1]}`,
+    )
+  }
+  return elapsed
+}
+
+async function plain(config: oidc.Configuration): Promise<number> {
+  const item = await plainCode(config)
+  const start = performance.now()
+  const tokens = await oidc.authorizationCodeGrant(config, item.url, {
+    pkceCodeVerifier: item.verifier,
+    expectedState: item.state,
+    expectedNonce: item.nonce,
+    idTokenExpected: true,
+  })
+  const elapsed = performance.now() - start
+  if (tokens.claims() === undefined) throw new Error('no ID token')
+  return elapsed
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
+const pick = (jwk: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(jwk).filter(([k]) => ['kty', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].includes(k)),
+  )
+
+beforeAll(async () => {
+  mock = await startIdportenMock({ lifetimes: { authorizationCode: 600 } })
+  rp = await startRelyingParty(mock, { options: { par: 'never' } })
+  await login(browser, rp) // an SSO session: every later authorization returns at once
+  // The same client, configured the plain openid-client way.
+  const key = rp.client.keys[0]
+  const privateKey = await crypto.subtle.importKey(
+    'jwk',
+    pick(key?.privateJwk as Record<string, unknown>) as JsonWebKey,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const configure = (execute: ((c: oidc.Configuration) => void)[]): Promise<oidc.Configuration> =>
+    oidc.discovery(
+      new URL(mock.issuer),
+      rp.client.clientId,
+      {},
+      oidc.PrivateKeyJwt({ key: privateKey, kid: key?.kid ?? '' }),
+      { execute },
+    )
+  bare = await configure([oidc.allowInsecureRequests])
+  verifying = await configure([oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks])
+  for (let i = 0; i < PAIRS + WARMUP; i++) {
+    samples.ours.push(await ours())
+    samples.bare.push(await plain(bare))
+    samples.verifying.push(await plain(verifying))
+  }
+}, 300_000)
+
+afterAll(async () => {
+  const o = samples.ours.slice(WARMUP)
+  const b = samples.bare.slice(WARMUP)
+  const v = samples.verifying.slice(WARMUP)
+  const ratio = (x: number[], y: number[]): number =>
+    median(x.map((value, i) => value / (y[i] ?? Number.NaN)))
+  process.stdout.write(
+    `\n[id-porten bench] callback, median of ${o.length} rounds: @felles/id-porten ${median(o).toFixed(2)} ms, ` +
+      `bare authorizationCodeGrant ${median(b).toFixed(2)} ms, with enableNonRepudiationChecks ${median(v).toFixed(2)} ms\n` +
+      `[id-porten bench] ratio vs bare ${ratio(o, b).toFixed(3)} (goal ≤ 1.15); vs openid-client with the same signature check ${ratio(o, v).toFixed(3)}\n`,
+  )
+  await rp?.close()
+  await mock?.close()
+})
+
+// The runner's own tables (fewer rounds, one variant after the other), for reference.
+describe('callback handling vs bare openid-client authorizationCodeGrant', () => {
+  const options = { iterations: 10, time: 0, warmupIterations: 0, warmupTime: 0 }
+  bench(
+    '@felles/id-porten callback (all checks, new session)',
+    async () => {
+      await ours()
+    },
+    options,
+  )
+  bench(
+    'bare openid-client authorizationCodeGrant',
+    async () => {
+      await plain(bare)
+    },
+    options,
+  )
+})
