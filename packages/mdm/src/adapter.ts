@@ -1,5 +1,6 @@
 import type { DeviceAction } from './actions.js'
 import type { CapabilityMatrix } from './capabilities.js'
+import type { MdmError } from './errors.js'
 import type { Device, Vendor } from './model.js'
 import type { School } from './schools.js'
 
@@ -34,6 +35,19 @@ export interface PerformResult {
   readonly commandId?: string
 }
 
+/**
+ * The vendor's answer for one device of a bulk action ({@link MdmAdapter.performMany}):
+ * either what it said about the command, or the error for that device alone.
+ */
+export type PerformManyResult =
+  | { readonly ok: true; readonly result: PerformResult }
+  | { readonly ok: false; readonly error: MdmError }
+
+/** Options of {@link MdmAdapter.performMany}. */
+export interface PerformManyOptions extends CallOptions {
+  readonly reason: string
+}
+
 /** The state of a queued command, where the vendor can tell. */
 export type CommandState =
   | 'pending'
@@ -64,6 +78,23 @@ export interface MdmAdapter {
     action: DeviceAction,
     options: CallOptions & { readonly reason: string },
   ): Promise<PerformResult>
+  /**
+   * Fresh records of many devices by the vendor's ids, in as few requests as the
+   * vendor allows; a missing device is simply absent from the map. Felles still
+   * checks every returned record's school itself before any action.
+   */
+  getDevices?(vendorIds: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, DeviceRecord>>
+  /**
+   * Sends one action to many devices in the vendor's bulk form (Graph `$batch`),
+   * returning one result per device, in input order. Called only with devices
+   * Felles has already re-fetched and checked against the school. Must not retry
+   * destructive actions; per-device failures are results, not exceptions.
+   */
+  performMany?(
+    devices: readonly DeviceRecord[],
+    action: DeviceAction,
+    options: PerformManyOptions,
+  ): Promise<PerformManyResult[]>
   /** Follows up a queued command, where the vendor can tell. */
   commandState?(device: DeviceRecord, commandId: string, options?: CallOptions): Promise<CommandState>
   /** Moves a device to another school's scope, where the vendor supports it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { VendorDouble } from '../test/vendor-double.js'
+import { BulkVendorDouble, VendorDouble } from '../test/vendor-double.js'
 import type { DeviceRecord } from './adapter.js'
 import { createMdmClient } from './client.js'
 import { MdmError } from './errors.js'
@@ -133,6 +133,40 @@ describe('school boundary', () => {
         },
       ),
       { numRuns: 200 },
+    )
+  })
+
+  it('property: bulk actions through a vendor’s bulk form never reach another school’s device', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('1', '2', '3'), { minLength: 1, maxLength: 25 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat(40), { maxLength: 15 }),
+        async (locations, leakAll, shiftKeys, probes) => {
+          const records = locations.map((loc, i) => ipad(i, loc))
+          const jamf = new BulkVendorDouble('jamf-school', records)
+          jamf.leakAll = leakAll
+          jamf.shiftKeys = shiftKeys
+          const view = createMdmClient({ adapters: [jamf], schools }).forSchool('lia-skole')
+          const ids = probes.map((p) => `jamf-school:udid-${p}`)
+          const results = await view.actMany(ids, { type: 'wipe' }, { reason: 'stolen devices' })
+          expect(results.map((r) => r.deviceId)).toEqual(ids)
+          const own = new Set(
+            records.filter((r) => (r.placement as { id: string }).id === '1').map((r) => r.id),
+          )
+          for (const sent of jamf.performed) expect(own.has(sent.id)).toBe(true)
+          results.forEach((result, k) => {
+            const mine = own.has(ids[k] as string)
+            if (!mine) expect(result).toMatchObject({ outcome: 'refused', errorCode: 'ERR_MDM_NOT_FOUND' })
+            if (mine && !shiftKeys) expect(result.outcome).toBe('queued')
+          })
+          if (!shiftKeys) {
+            expect(jamf.performed.map((p) => p.id).sort()).toEqual(ids.filter((id) => own.has(id)).sort())
+          }
+        },
+      ),
+      { numRuns: 150 },
     )
   })
 

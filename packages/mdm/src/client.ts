@@ -1,5 +1,5 @@
 import { type ActionResult, type ActionType, DeviceAction, isDestructive } from './actions.js'
-import type { CommandState, DeviceRecord, MdmAdapter } from './adapter.js'
+import type { CommandState, DeviceRecord, MdmAdapter, PerformManyResult } from './adapter.js'
 import { canPerform } from './capabilities.js'
 import { isMdmError, MdmError } from './errors.js'
 import { mapWithConcurrency } from './internal/pool.js'
@@ -233,6 +233,173 @@ export function createMdmClient(options: MdmClientOptions): MdmClient {
       return result
     }
 
+    /**
+     * Bulk path for an adapter with `performMany` (Intune `$batch`): every device is
+     * re-fetched fresh (`getDevices`, else one by one) and checked against the school
+     * here, before the vendor's bulk call gets only the devices that passed.
+     */
+    const bulk = async (
+      adapter: MdmAdapter & Required<Pick<MdmAdapter, 'performMany'>>,
+      items: readonly { index: number; id: string; vendorId: string }[],
+      action: DeviceAction,
+      opts: ActOptions,
+      results: ActionResult[],
+    ): Promise<void> => {
+      const type = action.type
+      const signal = opts.signal ? { signal: opts.signal } : {}
+      const failAll = (error: MdmError): void => {
+        for (const item of items) {
+          results[item.index] = {
+            deviceId: item.id,
+            action: type,
+            outcome: 'failed',
+            reason: error.message,
+            errorCode: error.code,
+          }
+        }
+      }
+      let fresh: ReadonlyMap<string, DeviceRecord | null>
+      try {
+        if (adapter.getDevices !== undefined) {
+          fresh = await adapter.getDevices([...new Set(items.map((i) => i.vendorId))], signal)
+        } else {
+          const ids = [...new Set(items.map((i) => i.vendorId))]
+          const records = await mapWithConcurrency(ids, bulkConcurrency, (v) => adapter.getDevice(v, signal))
+          fresh = new Map(ids.map((v, k) => [v, records[k] ?? null]))
+        }
+      } catch (error) {
+        if (!isMdmError(error)) throw error
+        return failAll(error)
+      }
+      const toSend: { index: number; id: string; device: Device }[] = []
+      for (const item of items) {
+        const record = fresh.get(item.vendorId) ?? null
+        // The same check as `act`: another school's device is reported exactly like a missing one.
+        if (
+          record === null ||
+          record.vendor !== adapter.vendor ||
+          record.vendorId !== item.vendorId ||
+          !deviceInSchool(school, record)
+        ) {
+          results[item.index] = {
+            deviceId: item.id,
+            action: type,
+            outcome: 'refused',
+            reason: 'No such device in this school',
+            errorCode: 'ERR_MDM_NOT_FOUND',
+          }
+          continue
+        }
+        const device = withSchool(record)
+        const can = canPerform(device.vendor, device.platform, type, device)
+        if (!can.ok) {
+          results[item.index] = {
+            deviceId: item.id,
+            action: type,
+            outcome: 'refused',
+            reason: can.why,
+            errorCode: 'ERR_MDM_UNSUPPORTED',
+          }
+        } else if (opts.dryRun === true) {
+          results[item.index] = { deviceId: item.id, action: type, outcome: 'dry-run' }
+        } else {
+          toSend.push({ index: item.index, id: item.id, device })
+        }
+      }
+      if (toSend.length === 0) return
+      let sent: PerformManyResult[]
+      try {
+        sent = await adapter.performMany(
+          toSend.map((t) => t.device),
+          action,
+          { reason: opts.reason, ...signal },
+        )
+      } catch (error) {
+        if (!isMdmError(error)) throw error
+        for (const t of toSend) {
+          results[t.index] = {
+            deviceId: t.id,
+            action: type,
+            outcome: 'failed',
+            reason: error.message,
+            errorCode: error.code,
+          }
+        }
+        return
+      }
+      toSend.forEach((t, k) => {
+        const answer = sent[k]
+        if (answer?.ok === true) {
+          results[t.index] = {
+            deviceId: t.id,
+            action: type,
+            outcome: answer.result.outcome,
+            ...(answer.result.commandId === undefined ? {} : { commandId: answer.result.commandId }),
+          }
+        } else {
+          const error =
+            answer?.error ??
+            new MdmError('ERR_MDM_UNAVAILABLE', 'The vendor gave no answer for this device', {
+              vendor: adapter.vendor,
+            })
+          results[t.index] = {
+            deviceId: t.id,
+            action: type,
+            outcome: error.code === 'ERR_MDM_NOT_FOUND' ? 'refused' : 'failed',
+            reason: error.message,
+            errorCode: error.code,
+          }
+        }
+      })
+    }
+
+    const actMany = async (
+      ids: readonly string[],
+      input: DeviceAction,
+      opts: ActOptions,
+    ): Promise<ActionResult[]> => {
+      const parsedAction = DeviceAction.safeParse(input)
+      const type = (input as { type?: ActionType }).type ?? ('sync' as ActionType)
+      const invalid =
+        !parsedAction.success ||
+        (isDestructive(type) && (typeof opts.reason !== 'string' || opts.reason.trim().length < 5))
+      const results = new Array<ActionResult>(ids.length)
+      const groups = new Map<
+        MdmAdapter & Required<Pick<MdmAdapter, 'performMany'>>,
+        { index: number; id: string; vendorId: string }[]
+      >()
+      const single: number[] = []
+      ids.forEach((id, index) => {
+        const match = invalid ? null : ID.exec(id)
+        const adapter = match ? adapters.get(match[1] as Vendor) : undefined
+        if (match && adapter?.performMany !== undefined) {
+          const key = adapter as MdmAdapter & Required<Pick<MdmAdapter, 'performMany'>>
+          const group = groups.get(key) ?? []
+          group.push({ index, id, vendorId: match[2] as string })
+          groups.set(key, group)
+        } else {
+          single.push(index)
+        }
+      })
+      // Invalid input and vendors without a bulk form go one by one (`act` reports each).
+      await mapWithConcurrency(single, bulkConcurrency, async (index) => {
+        results[index] = await act(ids[index] as string, input, opts)
+      })
+      if (parsedAction.success) {
+        for (const [adapter, items] of groups) {
+          await bulk(adapter, items, parsedAction.data, opts, results)
+          for (const item of items) {
+            events.onAction?.({
+              schoolId: school.id,
+              result: results[item.index] as ActionResult,
+              reason: opts.reason,
+            })
+          }
+        }
+      }
+      return results
+    }
+
     return {
       school,
       async *devices(opts = {}) {
@@ -266,7 +433,7 @@ export function createMdmClient(options: MdmClientOptions): MdmClient {
         return found
       },
       act,
-      actMany: (ids, action, opts) => mapWithConcurrency(ids, bulkConcurrency, (id) => act(id, action, opts)),
+      actMany,
       async commandState(id, commandId, opts = {}) {
         const { adapter, device } = await fetchOwn(id, opts.signal)
         if (adapter.commandState === undefined) return 'unknown'

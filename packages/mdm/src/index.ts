@@ -14,6 +14,8 @@ export type {
   DeviceRecord,
   ListDevicesOptions,
   MdmAdapter,
+  PerformManyOptions,
+  PerformManyResult,
   PerformResult,
 } from './adapter.js'
 export { CAPABILITIES, type CapabilityMatrix, canPerform, type Support } from './capabilities.js'

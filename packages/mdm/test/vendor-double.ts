@@ -65,3 +65,42 @@ export class VendorDouble implements MdmAdapter {
     return { outcome: 'queued', commandId: `cmd-${this.performed.length}` }
   }
 }
+
+/**
+ * A {@link VendorDouble} with the bulk form (`getDevices` + `performMany`) that
+ * misbehaves where a vendor could: `getDevices` may return other devices, or a
+ * device under another id's key; `performMany` records what it was handed.
+ */
+export class BulkVendorDouble extends VendorDouble {
+  /** Return every record too (an ignored id filter). */
+  leakAll: boolean = false
+  /** Put the record of the next device under each key (a confused vendor). */
+  shiftKeys: boolean = false
+
+  async getDevices(vendorIds: readonly string[]): Promise<ReadonlyMap<string, DeviceRecord>> {
+    const found = new Map<string, DeviceRecord>()
+    if (this.leakAll) for (const r of this.records) found.set(`leak-${r.vendorId}`, r)
+    vendorIds.forEach((id, i) => {
+      const index = this.records.findIndex((r) => r.vendorId === id)
+      if (index < 0) return
+      const record = this.shiftKeys
+        ? (this.records[(index + 1 + i) % this.records.length] as DeviceRecord)
+        : (this.records[index] as DeviceRecord)
+      found.set(id, record)
+    })
+    return found
+  }
+
+  async performMany(
+    devices: readonly DeviceRecord[],
+    action: DeviceAction,
+  ): Promise<{ ok: true; result: PerformResult }[]> {
+    return devices.map((device) => {
+      this.performed.push({ id: device.id, action: action.type })
+      return {
+        ok: true as const,
+        result: { outcome: 'queued' as const, commandId: `cmd-${this.performed.length}` },
+      }
+    })
+  }
+}

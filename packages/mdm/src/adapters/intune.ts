@@ -1,16 +1,27 @@
-import { createHttpClient, createTokenCache, type HttpClient, isHttpError, paginate } from '@felles/http'
-import type { DeviceAction } from '../actions.js'
+import {
+  createHttpClient,
+  createTokenCache,
+  fullJitterDelay,
+  type HttpClient,
+  isHttpError,
+  paginate,
+  serverRetryDelay,
+  systemClock,
+} from '@felles/http'
+import { type DeviceAction, isDestructive } from '../actions.js'
 import type {
   CommandState,
   DevicePage,
   DeviceRecord,
   ListDevicesOptions,
   MdmAdapter,
+  PerformManyResult,
   PerformResult,
 } from '../adapter.js'
 import { CAPABILITIES, type CapabilityMatrix } from '../capabilities.js'
 import { MdmError } from '../errors.js'
-import { toMdmError } from '../internal/vendor-error.js'
+import { mapWithConcurrency } from '../internal/pool.js'
+import { mdmErrorFromStatus, toMdmError } from '../internal/vendor-error.js'
 import type { Compliance, Platform } from '../model.js'
 import type { School } from '../schools.js'
 import { sig, type TransportOptions, transport } from './common.js'
@@ -29,6 +40,26 @@ export interface IntuneAdapterOptions extends TransportOptions {
   readonly scopeBy?: 'category' | 'scopeTag'
   /** `$top` per page. Default 200. */
   readonly pageSize?: number
+  /**
+   * Bulk actions (`performMany`) through Graph `$batch`. `maxRetries`: how often a
+   * throttled (429) item of a non-destructive action is sent again (default 6);
+   * `writesPer20s`: the write budget paced on this side (default Graph's 200).
+   */
+  readonly batch?: { readonly maxRetries?: number; readonly writesPer20s?: number }
+  /** Random source in [0, 1) for backoff jitter. Default `Math.random`. */
+  readonly random?: () => number
+}
+
+/** Graph's `$batch` limit: at most 20 requests in one batch. */
+const BATCH_SIZE = 20
+/** Device ids per filtered re-fetch (`id eq … or id eq …`), keeping the URL short. */
+const IDS_PER_QUERY = 25
+
+interface BatchItemResponse {
+  id: string
+  status: number
+  headers?: Record<string, string>
+  body?: unknown
 }
 
 const SELECT = [
@@ -204,6 +235,33 @@ export function createIntuneAdapter(options: IntuneAdapterOptions): MdmAdapter {
     return undefined // Graph cannot filter on roleScopeTagIds; Felles filters client-side.
   }
 
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? Math.random
+  const maxRetries = Math.max(0, options.batch?.maxRetries ?? 6)
+  const writeBudget = Math.max(1, options.batch?.writesPer20s ?? 200)
+  // Graph counts every `$batch` item against its limits: the write budget is paced here per item.
+  const writeTimes: number[] = []
+  const paceWrites = async (count: number, signal: AbortSignal | undefined): Promise<void> => {
+    const n = Math.min(count, writeBudget)
+    for (;;) {
+      const now = clock.now()
+      while (writeTimes.length > 0 && (writeTimes[0] as number) <= now - 20_000) writeTimes.shift()
+      if (writeTimes.length + n <= writeBudget) {
+        for (let i = 0; i < n; i++) writeTimes.push(now)
+        return
+      }
+      const oldest = writeTimes[writeTimes.length + n - writeBudget - 1] as number
+      await clock.sleep(Math.max(1, oldest + 20_000 - now), signal)
+    }
+  }
+  const batchClient: HttpClient = createHttpClient({
+    ...common,
+    baseUrl: `${graphUrl}/`,
+    token: tokens.provider(),
+    maxConcurrency: 1,
+    requestIdHeaders: ['request-id', 'client-request-id'],
+  })
+
   const adapter: MdmAdapter = {
     vendor: 'intune',
     capabilities: CAPABILITIES.intune as CapabilityMatrix,
@@ -276,6 +334,129 @@ export function createIntuneAdapter(options: IntuneAdapterOptions): MdmAdapter {
         throw toMdmError('intune', error, `${action.type}`)
       }
       return { outcome: 'queued', commandId: `${name}@${device.vendorId}` }
+    },
+
+    async getDevices(vendorIds, opts = {}) {
+      const wanted = new Set(vendorIds)
+      const chunks: string[][] = []
+      const ids = [...wanted]
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) chunks.push(ids.slice(i, i + IDS_PER_QUERY))
+      const found = new Map<string, DeviceRecord>()
+      await mapWithConcurrency(chunks, 4, async (chunk) => {
+        const filter = chunk.map((id) => `id eq ${odataString(id)}`).join(' or ')
+        try {
+          for await (const page of paginate<{ value: ManagedDevice[]; '@odata.nextLink'?: string }>(graph, {
+            first: {
+              url: 'deviceManagement/managedDevices',
+              query: { $select: select, $top: Math.max(pageSize, chunk.length), $filter: filter },
+            },
+            next: (body) => body['@odata.nextLink'],
+            ...sig(opts.signal),
+          })) {
+            // A filter Graph ignored returns other devices too: only the ids asked for are kept.
+            for (const d of page.body.value) if (wanted.has(d.id)) found.set(d.id, toRecord(d))
+          }
+        } catch (error) {
+          throw toMdmError('intune', error, 'reading devices')
+        }
+      })
+      return found
+    },
+
+    async performMany(devices, action, opts): Promise<PerformManyResult[]> {
+      const name = ACTIONS[action.type]
+      if (name === undefined) {
+        const error = new MdmError('ERR_MDM_UNSUPPORTED', `Intune has no ${action.type} in Graph v1.0`, {
+          vendor: 'intune',
+        })
+        return devices.map(() => ({ ok: false as const, error }))
+      }
+      const destructive = isDestructive(action.type)
+      const body = action.type === 'wipe' ? { keepEnrollmentData: false, keepUserData: false } : undefined
+      const results = new Array<PerformManyResult | undefined>(devices.length)
+      const tries = new Array<number>(devices.length).fill(0)
+      const queue = devices.map((_, i) => i)
+      while (queue.length > 0) {
+        const chunk = queue.splice(0, BATCH_SIZE)
+        await paceWrites(chunk.length, opts.signal)
+        let responses: BatchItemResponse[]
+        try {
+          const answer = await batchClient.json<{ responses?: BatchItemResponse[] }>({
+            url: '$batch',
+            method: 'POST',
+            json: {
+              requests: chunk.map((i) => ({
+                id: String(i),
+                method: 'POST',
+                url: `/deviceManagement/managedDevices/${encodeURIComponent((devices[i] as DeviceRecord).vendorId)}/${name}`,
+                ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body }),
+              })),
+            },
+            // Only a failure known to be before Graph saw the batch is retried; destructive batches never.
+            idempotent: false,
+            ...(destructive ? { retry: false as const } : {}),
+            ...sig(opts.signal),
+          })
+          responses = answer?.responses ?? []
+        } catch (error) {
+          const mapped = toMdmError('intune', error, `${action.type} ($batch)`)
+          if (!(mapped instanceof MdmError)) throw mapped
+          for (const i of chunk) results[i] = { ok: false, error: mapped }
+          continue
+        }
+        const byId = new Map(responses.map((r) => [String(r.id), r]))
+        const again: number[] = []
+        let wait = 0
+        let throttled = false
+        for (const i of chunk) {
+          const item = byId.get(String(i))
+          const vendorId = (devices[i] as DeviceRecord).vendorId
+          if (item === undefined) {
+            results[i] = {
+              ok: false,
+              error: new MdmError(
+                'ERR_MDM_UNAVAILABLE',
+                `intune: ${action.type} got no answer in the batch`,
+                {
+                  vendor: 'intune',
+                },
+              ),
+            }
+          } else if (item.status >= 200 && item.status < 300) {
+            results[i] = { ok: true, result: { outcome: 'queued', commandId: `${name}@${vendorId}` } }
+          } else {
+            const headers = new Headers(item.headers ?? {})
+            if (item.status === 429) {
+              // Honoured for every later batch, even when this item is not sent again.
+              throttled = true
+              const asked = serverRetryDelay(headers, { now: clock.now() })
+              wait = Math.max(
+                wait,
+                asked ?? fullJitterDelay(tries[i]! + 1, { baseDelay: 1_000, maxDelay: 32_000 }, random),
+              )
+              // A destructive item is never sent again: it fails as rate-limited.
+              if (!destructive && tries[i]! < maxRetries) {
+                tries[i] = tries[i]! + 1
+                again.push(i)
+                continue
+              }
+            }
+            const innerId = (item.body as { error?: { innerError?: Record<string, unknown> } } | undefined)
+              ?.error?.innerError?.['request-id']
+            const requestId = headers.get('request-id') ?? (typeof innerId === 'string' ? innerId : undefined)
+            results[i] = {
+              ok: false,
+              error: mdmErrorFromStatus('intune', item.status, item.body, requestId, action.type),
+            }
+          }
+        }
+        if (throttled) {
+          // Graph asked this client to slow down: every later batch waits too, not only the throttled items.
+          queue.unshift(...again)
+          if (queue.length > 0) await clock.sleep(wait, opts.signal)
+        }
+      }
+      return results as PerformManyResult[]
     },
 
     async commandState(device, commandId, opts = {}): Promise<CommandState> {

@@ -46,6 +46,10 @@ function truthFor(schoolId: string): string[] {
   return ids.sort()
 }
 
+function truthForAll(): number[] {
+  return [...mock.world.indices('jamfPro')].filter((index) => mock.world.present(index))
+}
+
 async function listSchool(schoolId: string): Promise<Device[]> {
   const out: Device[] = []
   for await (const d of mdm.forSchool(schoolId).devices()) out.push(d)
@@ -58,6 +62,35 @@ describe('Jamf Pro adapter against its emulator', () => {
     const devices = await listSchool(school.id)
     expect(devices.map((d) => d.id).sort()).toEqual(truthFor(school.id))
     expect(new Set(devices.map((d) => d.platform))).toEqual(new Set(['ipados', 'macos']))
+  })
+
+  it('reads inventory pages ahead, within 5 connections, and hands them on in order without gaps', async () => {
+    const list = async (readAhead: number): Promise<string[]> => {
+      const adapter = createJamfProAdapter({
+        serverUrl: mock.urls.jamfPro,
+        clientId: mock.credentials.jamfPro.clientId,
+        clientSecret: mock.credentials.jamfPro.clientSecret,
+        pageSize: 50,
+        readAhead,
+        clock: instantClock(),
+        timeout: false,
+      })
+      const ids: string[] = []
+      for await (const page of adapter.listDevices({})) ids.push(...page.devices.map((d) => d.id))
+      return ids
+    }
+    const oneByOne = await list(0)
+    const pagesBefore = mock.requests().filter((r) => r.path.includes('/mobile-devices/detail')).length
+    const ahead = await list(4)
+    expect(ahead).toEqual(oneByOne)
+    expect(new Set(ahead).size).toBe(ahead.length)
+    expect(ahead.length).toBe(truthForAll().length)
+    // Exactly the pages needed (capped at 5 devices each), none past the end.
+    const mobiles = ahead.filter((id) => id.startsWith('jamf-pro:m-')).length
+    expect(
+      mock.requests().filter((r) => r.path.includes('/mobile-devices/detail')).length - pagesBefore,
+    ).toBe(Math.ceil(mobiles / 5))
+    expect(mock.stats().jamfPro.maxInFlight).toBeLessThanOrEqual(5)
   })
 
   it('renews a token that expired after 30 minutes, once', async () => {

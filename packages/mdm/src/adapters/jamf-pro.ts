@@ -26,6 +26,11 @@ export interface JamfProAdapterOptions extends TransportOptions {
   readonly pageSize?: number
   /** Connections at once. Jamf advises at most 5. Default 5. */
   readonly maxConcurrency?: number
+  /**
+   * Inventory pages asked for ahead of the one handed on (at most this many pages
+   * in memory besides it). `0` reads one page at a time. Default 4.
+   */
+  readonly readAhead?: number
 }
 
 const COMMANDS: Partial<Record<DeviceAction['type'], string>> = {
@@ -180,6 +185,7 @@ function fromComputer(d: Computer): DeviceRecord {
 export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter {
   const server = options.serverUrl.replace(/\/$/, '')
   const pageSize = Math.max(1, options.pageSize ?? 500)
+  const readAhead = Math.max(0, Math.floor(options.readAhead ?? 4))
   const common = transport(options)
   const tokenClient = createHttpClient({ ...common, retry: { maxAttempts: 3 } })
   const tokens = createTokenCache(
@@ -219,16 +225,37 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
     startPage: number,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<DevicePage> {
-    let seen = startPage * pageSize
-    for (let page = startPage; ; page++) {
-      const body = await api.json<{ totalCount: number; results: T[] }>({
+    type Body = { totalCount: number; results: T[] }
+    const fetchPage = (page: number): Promise<Body> =>
+      api.json<Body>({
         url,
         query: { section: sections, page, 'page-size': pageSize, sort: 'id:asc' },
         ...sig(signal),
       })
+    // Once the first page tells the total and the real page size, later pages are asked for ahead,
+    // at most `readAhead` of them (within the 5 connections), and handed on in order.
+    const ahead = new Map<number, Promise<Body>>()
+    let planned = startPage
+    let lastPage = startPage
+    const topUp = (from: number): void => {
+      for (let p = Math.max(from, planned + 1); p <= lastPage && ahead.size < readAhead; p = planned + 1) {
+        const pending = fetchPage(p)
+        pending.catch(() => undefined) // awaited in order below; never an unhandled rejection
+        ahead.set(p, pending)
+        planned = p
+      }
+    }
+    let seen = startPage * pageSize
+    for (let page = startPage; ; page++) {
+      const body = await (ahead.get(page) ?? fetchPage(page))
+      ahead.delete(page)
       // The server may cap page-size below what was asked: count what came, stop on totalCount.
       seen = page === startPage ? startPage * pageSize + body.results.length : seen + body.results.length
       const done = body.results.length === 0 || seen >= body.totalCount
+      if (page === startPage && !done) {
+        lastPage = page + Math.ceil((body.totalCount - seen) / body.results.length)
+      }
+      if (!done) topUp(page + 1)
       yield { devices: body.results.map(map), nextCursor: done ? null : `${collection}:${page + 1}` }
       if (done) return
     }

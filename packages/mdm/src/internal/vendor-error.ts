@@ -61,3 +61,24 @@ export function toMdmError(vendor: Vendor, error: unknown, what: string): unknow
     cause: error,
   })
 }
+
+/**
+ * The normalised {@link MdmError} for a failed sub-response that never became an
+ * HTTP failure of its own (a Graph `$batch` item), keeping the vendor's code and request id.
+ */
+export function mdmErrorFromStatus(
+  vendor: Vendor,
+  status: number,
+  body: unknown,
+  requestId: string | undefined,
+  what: string,
+): MdmError {
+  const vendorCode = vendorCodeOf(body)
+  return new MdmError(codeFor(status, ''), `${vendor}: ${what} failed (${status})`, {
+    vendor,
+    ...(vendorCode === undefined ? {} : { vendorCode }),
+    ...(requestId === undefined ? {} : { requestId }),
+    status,
+    retryable: status === 429 || status >= 500,
+  })
+}
