@@ -1,6 +1,5 @@
 import {
   createHttpClient,
-  createTokenCache,
   googleClassifier,
   type HttpClient,
   isHttpError,
@@ -18,6 +17,7 @@ import type {
 } from '../adapter.js'
 import { CAPABILITIES, type CapabilityMatrix } from '../capabilities.js'
 import { MdmError } from '../errors.js'
+import { oauthTokenCache } from '../internal/oauth-token.js'
 import { toMdmError } from '../internal/vendor-error.js'
 import { sig, type TransportOptions, transport } from './common.js'
 
@@ -137,9 +137,10 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): MdmAdapter {
   const clockNow = (): number => (options.clock ?? { now: Date.now }).now()
   let key: Promise<CryptoKey> | undefined
 
-  const tokenClient = createHttpClient({ ...common, retry: { maxAttempts: 3 } })
-  const tokens = createTokenCache(
-    async (_key, { signal }) => {
+  const tokens = oauthTokenCache({
+    vendor: 'google',
+    url: tokenUrl,
+    async form() {
       key ??= importKey(options.serviceAccount.private_key)
       const iat = Math.floor(clockNow() / 1000)
       const header = base64url(utf8(JSON.stringify({ alg: 'RS256', typ: 'JWT' })))
@@ -158,24 +159,14 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): MdmAdapter {
       const signature = new Uint8Array(
         await crypto.subtle.sign('RSASSA-PKCS1-v1_5', await key, utf8(`${header}.${claims}`)),
       )
-      try {
-        const token = await tokenClient.json<{ access_token: string; expires_in: number }>({
-          url: tokenUrl,
-          method: 'POST',
-          body: new URLSearchParams({
-            grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-            assertion: `${header}.${claims}.${base64url(signature)}`,
-          }),
-          idempotent: true,
-          signal,
-        })
-        return { token: token.access_token, expiresIn: token.expires_in }
-      } catch (error) {
-        throw toMdmError('google', error, 'token request')
-      }
+      return new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: `${header}.${claims}.${base64url(signature)}`,
+      })
     },
-    { refreshBefore: 5 * 60_000, ...(options.clock ? { clock: options.clock } : {}) },
-  )
+    refreshBefore: 5 * 60_000,
+    transport: options,
+  })
   const api: HttpClient = createHttpClient({
     ...common,
     baseUrl: `${apiUrl}/`,

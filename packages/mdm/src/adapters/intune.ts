@@ -1,6 +1,5 @@
 import {
   createHttpClient,
-  createTokenCache,
   fullJitterDelay,
   type HttpClient,
   isHttpError,
@@ -20,6 +19,7 @@ import type {
 } from '../adapter.js'
 import { CAPABILITIES, type CapabilityMatrix } from '../capabilities.js'
 import { MdmError } from '../errors.js'
+import { oauthTokenCache } from '../internal/oauth-token.js'
 import { mapWithConcurrency } from '../internal/pool.js'
 import { mdmErrorFromStatus, toMdmError } from '../internal/vendor-error.js'
 import type { Compliance, Platform } from '../model.js'
@@ -162,30 +162,19 @@ export function createIntuneAdapter(options: IntuneAdapterOptions): MdmAdapter {
   const pageSize = options.pageSize ?? 200
   const common = transport(options)
 
-  const tokenClient = createHttpClient({ ...common, retry: { maxAttempts: 3 } })
-  const tokens = createTokenCache(
-    async (_key, { signal }) => {
-      const body = new URLSearchParams({
+  const tokens = oauthTokenCache({
+    vendor: 'intune',
+    url: tokenUrl,
+    form: () =>
+      new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: options.clientId,
         client_secret: options.clientSecret,
         scope: 'https://graph.microsoft.com/.default',
-      })
-      try {
-        const token = await tokenClient.json<{ access_token: string; expires_in: number }>({
-          url: tokenUrl,
-          method: 'POST',
-          body,
-          idempotent: true,
-          signal,
-        })
-        return { token: token.access_token, expiresIn: token.expires_in }
-      } catch (error) {
-        throw toMdmError('intune', error, 'token request')
-      }
-    },
-    { refreshBefore: 5 * 60_000, ...(options.clock ? { clock: options.clock } : {}) },
-  )
+      }),
+    refreshBefore: 5 * 60_000,
+    transport: options,
+  })
   const graph: HttpClient = createHttpClient({
     ...common,
     baseUrl: `${graphUrl}/`,

@@ -1,4 +1,4 @@
-import { createHttpClient, createTokenCache, type HttpClient, isHttpError } from '@felles/http'
+import { createHttpClient, type HttpClient, isHttpError } from '@felles/http'
 import type { DeviceAction } from '../actions.js'
 import type {
   CommandState,
@@ -10,6 +10,7 @@ import type {
 } from '../adapter.js'
 import { CAPABILITIES, type CapabilityMatrix } from '../capabilities.js'
 import { MdmError } from '../errors.js'
+import { oauthTokenCache } from '../internal/oauth-token.js'
 import { toMdmError } from '../internal/vendor-error.js'
 import type { Platform } from '../model.js'
 import { sig, type TransportOptions, transport } from './common.js'
@@ -187,28 +188,18 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
   const pageSize = Math.max(1, options.pageSize ?? 500)
   const readAhead = Math.max(0, Math.floor(options.readAhead ?? 4))
   const common = transport(options)
-  const tokenClient = createHttpClient({ ...common, retry: { maxAttempts: 3 } })
-  const tokens = createTokenCache(
-    async (_key, { signal }) => {
-      try {
-        const token = await tokenClient.json<{ access_token: string; expires_in: number }>({
-          url: `${server}/api/oauth/token`,
-          method: 'POST',
-          body: new URLSearchParams({
-            grant_type: 'client_credentials',
-            client_id: options.clientId,
-            client_secret: options.clientSecret,
-          }),
-          idempotent: true,
-          signal,
-        })
-        return { token: token.access_token, expiresIn: token.expires_in }
-      } catch (error) {
-        throw toMdmError('jamf-pro', error, 'token request')
-      }
-    },
-    { refreshBefore: 2 * 60_000, ...(options.clock ? { clock: options.clock } : {}) },
-  )
+  const tokens = oauthTokenCache({
+    vendor: 'jamf-pro',
+    url: `${server}/api/oauth/token`,
+    form: () =>
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      }),
+    refreshBefore: 2 * 60_000,
+    transport: options,
+  })
   const api: HttpClient = createHttpClient({
     ...common,
     baseUrl: `${server}/api/`,
