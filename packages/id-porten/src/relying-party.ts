@@ -1,11 +1,12 @@
 import { parseNationalId } from '@felles/identifiers'
 import * as oidc from 'openid-client'
 import { acrRank, meetsAcr, normalizeAcr } from './acr.js'
-import { AnsattportenClaims, IdPortenClaims } from './claims.js'
+import type { IdPortenClaims } from './claims.js'
 import { type ClientAuthentication, toOpenidClientAuth } from './client-auth.js'
 import { type Clock, systemClock } from './clock.js'
 import { IdPortenError, type IdPortenErrorCode, isIdPortenError, sanitizedCause } from './errors.js'
-import { randomToken } from './internal/base64url.js'
+import { randomTokens } from './internal/base64url.js'
+import { parseClaims } from './internal/claims-check.js'
 import { clearCookie, cookieNamesWithPrefix, readCookie, serializeCookie } from './internal/cookies.js'
 import { escapeHtml, page, pageHeaders } from './internal/html.js'
 import { createProviderFetch, isTransportError } from './internal/http.js'
@@ -233,7 +234,7 @@ export class IdPortenClient {
   readonly #defaultAcr: string
   readonly #allowSynthetic: boolean
   readonly #clientAuth: oidc.ClientAuth
-  readonly #fetch: (url: string, options: RequestInit) => Promise<Response>
+  readonly #fetch: ((url: string, options: RequestInit) => Promise<Response>) | undefined
   readonly #used = new Map<string, number>()
   readonly #refreshing = new Map<string, Promise<string>>()
   #discovery: DiscoveryState
@@ -268,7 +269,7 @@ export class IdPortenClient {
     this.#defaultAcr = normalizeAcr(options.acrValues ?? 'idporten-loa-substantial')
     this.#allowSynthetic = options.allowSyntheticPid ?? options.preset.allowSyntheticPid
     this.#clientAuth = clientAuth
-    this.#fetch = createProviderFetch(options.fetch ?? globalThis.fetch)
+    this.#fetch = createProviderFetch(options.fetch)
     this.#discovery = discovery
   }
 
@@ -276,7 +277,7 @@ export class IdPortenClient {
   static async discover(
     options: IdPortenOptions,
     clientAuth: oidc.ClientAuth,
-    providerFetch: (url: string, options: RequestInit) => Promise<Response>,
+    providerFetch: ((url: string, options: RequestInit) => Promise<Response>) | undefined,
     clock: Clock,
   ): Promise<DiscoveryState> {
     const issuer = options.preset.issuer
@@ -291,7 +292,8 @@ export class IdPortenClient {
         clientAuth,
         {
           execute,
-          [oidc.customFetch]: providerFetch as oidc.CustomFetch,
+          // Only the app's own fetch: without one, openid-client calls the global fetch directly.
+          ...(providerFetch === undefined ? {} : { [oidc.customFetch]: providerFetch as oidc.CustomFetch }),
           // openid-client's own per-request signal, in whole seconds (it covers the body too).
           timeout: Math.max(1, Math.ceil((options.httpTimeoutMs ?? 10_000) / 1000)),
         },
@@ -477,25 +479,26 @@ export class IdPortenClient {
    * @returns A 303 redirect to the return path with the session cookie, or an error page.
    */
   async callback(request: Request): Promise<Response> {
-    const headers = new Headers({ 'cache-control': 'no-store' })
     const cookieHeader = request.headers.get('cookie')
     // Every transaction cookie present is cleared, whatever happens: each is good for one try.
+    // The header list is built as an array and handed to the Response once (cheaper than Headers appends).
+    const clears: [string, string][] = []
     for (const name of cookieNamesWithPrefix(cookieHeader, this.#txPrefix)) {
-      headers.append('set-cookie', clearCookie(name, { secure: this.#secure }))
+      clears.push(['set-cookie', clearCookie(name, { secure: this.#secure })])
     }
     try {
       const { record, returnTo } = await this.#callback(request, cookieHeader)
       const previous = readCookie(cookieHeader, this.sessionCookieName)
       if (previous !== undefined && previous !== record.id) await this.#store.delete(previous)
-      headers.append(
-        'set-cookie',
-        serializeCookie(this.sessionCookieName, record.id, { secure: this.#secure }),
+      clears.push(
+        ['set-cookie', serializeCookie(this.sessionCookieName, record.id, { secure: this.#secure })],
+        ['cache-control', 'no-store'],
+        ['location', returnTo],
       )
-      headers.set('location', returnTo)
-      return new Response(null, { status: 303, headers })
+      return new Response(null, { status: 303, headers: clears })
     } catch (error) {
       const response = this.#errorResponse(error, 'ERR_ID_TOKEN_INVALID')
-      for (const value of headers.getSetCookie()) response.headers.append('set-cookie', value)
+      for (const [name, value] of clears) if (name === 'set-cookie') response.headers.append(name, value)
       return response
     }
   }
@@ -584,32 +587,36 @@ export class IdPortenClient {
     const claims = this.#checkClaims(raw as unknown as Record<string, unknown>, tx, now)
 
     const expiresIn = tokens.expires_in
-    const record: SessionRecord = {
-      id: randomToken(32),
+    // Session id (256 bits) and CSRF token (192 bits): separate bytes from one draw.
+    const [id, csrfToken] = randomTokens(32, 24) as [string, string]
+    // Built in place rather than from conditional spreads: absent values stay absent keys.
+    const record: { -readonly [K in keyof SessionRecord]: SessionRecord[K] } = {
+      id,
       issuer: this.issuer,
       sub: claims.sub,
       acr: normalizeAcr(claims.acr),
       amr: claims.amr ?? [],
       claims,
       idToken,
-      csrfToken: randomToken(24),
+      csrfToken,
       createdAt: now,
       lastSeenAt: now,
-      ...(claims.pid === undefined ? {} : { pid: claims.pid }),
-      ...(claims.sid === undefined ? {} : { sid: claims.sid }),
-      ...(claims.locale === undefined ? {} : { locale: claims.locale }),
-      ...(claims.auth_time === undefined ? {} : { authTime: claims.auth_time }),
-      ...(tokens.access_token === undefined ? {} : { accessToken: tokens.access_token }),
-      ...(expiresIn === undefined ? {} : { accessTokenExpiresAt: now + expiresIn * 1000 }),
-      ...(tokens.refresh_token === undefined ? {} : { refreshToken: tokens.refresh_token }),
     }
+    if (claims.pid !== undefined) record.pid = claims.pid
+    if (claims.sid !== undefined) record.sid = claims.sid
+    if (claims.locale !== undefined) record.locale = claims.locale
+    if (claims.auth_time !== undefined) record.authTime = claims.auth_time
+    const accessToken = tokens.access_token
+    if (accessToken !== undefined) record.accessToken = accessToken
+    if (expiresIn !== undefined) record.accessTokenExpiresAt = now + expiresIn * 1000
+    const refreshToken = tokens.refresh_token
+    if (refreshToken !== undefined) record.refreshToken = refreshToken
     await this.#store.set(record, this.#expiresAt(record.createdAt, now))
     return { record, returnTo: safeReturnTo(tx.r) }
   }
 
   #checkClaims(raw: Record<string, unknown>, tx: Transaction, now: number): IdPortenClaims {
-    const schema = this.#preset.product === 'ansattporten' ? AnsattportenClaims : IdPortenClaims
-    const parsed = schema.safeParse(raw)
+    const parsed = parseClaims(this.#preset.product, raw)
     if (!parsed.success) {
       throw new IdPortenError(
         'ERR_CLAIMS_INVALID',
@@ -1082,7 +1089,7 @@ export async function createIdPorten(options: IdPortenOptions): Promise<IdPorten
   validateOptions(options)
   const clientAuth = await toOpenidClientAuth(options.clientAuth)
   const clock = options.clock ?? systemClock
-  const providerFetch = createProviderFetch(options.fetch ?? globalThis.fetch)
+  const providerFetch = createProviderFetch(options.fetch)
   const discovery = await IdPortenClient.discover(options, clientAuth, providerFetch, clock)
   return new IdPortenClient(options, clientAuth, discovery)
 }

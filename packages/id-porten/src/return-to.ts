@@ -19,6 +19,8 @@ const MAX_LENGTH = 2048
  */
 export function safeReturnTo(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return fallback
+  // The most common destination, and plainly safe: no parsing needed.
+  if (value === '/') return value
   if (value.charCodeAt(0) !== 47 /* / */) return fallback
   const second = value.charCodeAt(1)
   if (second === 47 /* / */ || second === 92 /* \ */) return fallback

@@ -1,24 +1,75 @@
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+// Table lookups instead of btoa/atob plus regular expressions: these run for
+// every session id, CSRF token and sealed cookie on the callback path.
+const DECODE: Int8Array = (() => {
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i
+  return table
+})()
+
 /** @internal base64url without padding, on the Web platform (no Buffer). */
 export function encodeBase64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-/** @internal Decodes base64url; `undefined` on malformed input. */
-export function decodeBase64url(value: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(value)) return undefined
-  try {
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'))
-    const out = new Uint8Array(binary.length)
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-    return out
-  } catch {
-    return undefined
+  let out = ''
+  const len = bytes.length
+  const whole = len - (len % 3)
+  let i = 0
+  for (; i < whole; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
+    out +=
+      ALPHABET.charAt(n >>> 18) +
+      ALPHABET.charAt((n >>> 12) & 63) +
+      ALPHABET.charAt((n >>> 6) & 63) +
+      ALPHABET.charAt(n & 63)
   }
+  if (len - whole === 1) {
+    const n = (bytes[i] as number) << 16
+    out += ALPHABET.charAt(n >>> 18) + ALPHABET.charAt((n >>> 12) & 63)
+  } else if (len - whole === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8)
+    out += ALPHABET.charAt(n >>> 18) + ALPHABET.charAt((n >>> 12) & 63) + ALPHABET.charAt((n >>> 6) & 63)
+  }
+  return out
 }
 
-/** @internal `bytes` random bytes as base64url. */
-export function randomToken(bytes = 32): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)))
+/**
+ * @internal Decodes base64url without padding; `undefined` on malformed input
+ * (a character outside the alphabet, or a length that no encoding has).
+ */
+export function decodeBase64url(value: string): Uint8Array<ArrayBuffer> | undefined {
+  const len = value.length
+  if (len % 4 === 1) return undefined
+  const out = new Uint8Array(Math.floor((len * 3) / 4))
+  let bits = 0
+  let acc = 0
+  let o = 0
+  for (let i = 0; i < len; i++) {
+    const c = value.charCodeAt(i)
+    const v = c < 128 ? (DECODE[c] as number) : -1
+    if (v < 0) return undefined
+    acc = ((acc << 6) | v) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = (acc >>> bits) & 0xff
+    }
+  }
+  return out
+}
+
+/**
+ * @internal Several independent random tokens from one call to the random
+ * source (each token has its own bytes; none are shared).
+ */
+export function randomTokens(...sizes: readonly number[]): string[] {
+  let total = 0
+  for (const size of sizes) total += size
+  const pool = crypto.getRandomValues(new Uint8Array(total))
+  const out: string[] = []
+  let offset = 0
+  for (const size of sizes) {
+    out.push(encodeBase64url(pool.subarray(offset, offset + size)))
+    offset += size
+  }
+  return out
 }

@@ -50,7 +50,7 @@ const SALT = encoder.encode('@felles/id-porten cookie v1')
 function unsealSync(
   node: NodeCrypto,
   keys: readonly Uint8Array[],
-  purpose: string,
+  aad: Uint8Array,
   iv: Uint8Array,
   data: Uint8Array,
 ): unknown {
@@ -60,13 +60,17 @@ function unsealSync(
   for (const key of keys) {
     try {
       const decipher = node.createDecipheriv('aes-256-gcm', key, iv)
-      decipher.setAAD(encoder.encode(purpose))
+      decipher.setAAD(aad)
       decipher.setAuthTag(tag)
       const head = decipher.update(ciphertext)
+      // final() checks the tag; GCM is a stream mode, so it returns no more bytes.
       const tail = decipher.final()
-      const plaintext = new Uint8Array(head.length + tail.length)
-      plaintext.set(head, 0)
-      plaintext.set(tail, head.length)
+      let plaintext = head
+      if (tail.length > 0) {
+        plaintext = new Uint8Array(head.length + tail.length)
+        plaintext.set(head, 0)
+        plaintext.set(tail, head.length)
+      }
       return JSON.parse(decoder.decode(plaintext)) as unknown
     } catch {
       // try the next key
@@ -86,6 +90,16 @@ export function createSealer(secrets: readonly string[], options: { webCryptoOnl
   }
   const keys = new Map<string, Promise<CryptoKey[]>>()
   const rawKeys = new Map<string, Uint8Array[]>()
+  const aads = new Map<string, Uint8Array>()
+  // The purpose, bound as additional data: encoded once per purpose, not per cookie.
+  const aadFor = (purpose: string): Uint8Array => {
+    let aad = aads.get(purpose)
+    if (aad === undefined) {
+      aad = encoder.encode(purpose)
+      aads.set(purpose, aad)
+    }
+    return aad
+  }
   const keysFor = (purpose: string): Promise<CryptoKey[]> => {
     let pending = keys.get(purpose)
     if (pending === undefined) {
@@ -128,7 +142,7 @@ export function createSealer(secrets: readonly string[], options: { webCryptoOnl
           )
           rawKeys.set(purpose, raw)
         }
-        return unsealSync(fast, raw, purpose, iv, ciphertext)
+        return unsealSync(fast, raw, aadFor(purpose), iv, ciphertext)
       }
       for (const key of await keysFor(purpose)) {
         try {
