@@ -362,7 +362,22 @@ export const PrintDokument: typeof printDokument = printDokument
 /** Document metadata of a print-only send. */
 export type PrintDokument = z.infer<typeof printDokument>
 
-const common = {
+/** The fields every send except print-only shares (the shape behind `common`). */
+type CommonShape = {
+  tittel: z.ZodString
+  eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
+  avgivendeSystem: z.ZodOptional<z.ZodString>
+  avgivendeSystemAktor: z.ZodOptional<z.ZodString>
+  konteringskode: z.ZodOptional<z.ZodString>
+  kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
+  kryptert: z.ZodOptional<z.ZodBoolean>
+  utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
+  svarPaForsendelseId: z.ZodOptional<z.ZodString>
+  eksternReferanse: z.ZodOptional<z.ZodString>
+  korrelasjonsid: z.ZodOptional<z.ZodString>
+}
+
+const common: CommonShape = {
   tittel: text(1000),
   eksponertFor: z.array(z.string()).optional(),
   avgivendeSystem: text(100).optional(),
@@ -390,18 +405,7 @@ const personForsendelse: z.ZodObject<
     lenker: z.ZodOptional<z.ZodArray<typeof lenke>>
     kanSvareViaEdialog: z.ZodOptional<z.ZodBoolean>
     signering: z.ZodOptional<typeof signering>
-    tittel: z.ZodString
-    eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
-    avgivendeSystem: z.ZodOptional<z.ZodString>
-    avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-    konteringskode: z.ZodOptional<z.ZodString>
-    kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
-    kryptert: z.ZodOptional<z.ZodBoolean>
-    utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-    svarPaForsendelseId: z.ZodOptional<z.ZodString>
-    eksternReferanse: z.ZodOptional<z.ZodString>
-    korrelasjonsid: z.ZodOptional<z.ZodString>
-  },
+  } & CommonShape,
   z.core.$strip
 > = z.object({
   ...common,
@@ -430,63 +434,15 @@ const organisasjonForsendelse: z.ZodObject<
   {
     mottaker: typeof mottaker
     sikkerhetsniva: z.ZodOptional<typeof sikkerhetsniva>
-    metadataFraAvleverendeSystem: z.ZodOptional<
-      z.ZodObject<
-        {
-          journaldato: z.ZodOptional<z.ZodISODateTime>
-          saksbehandler: z.ZodOptional<z.ZodString>
-          ekstraMetadata: z.ZodOptional<z.ZodArray<typeof metadata>>
-          mappeId: z.ZodOptional<z.ZodString>
-          mappeSystemId: z.ZodOptional<z.ZodString>
-          saksaar: z.ZodOptional<z.ZodNumber>
-          sakssekvensnummer: z.ZodOptional<z.ZodNumber>
-          systemId: z.ZodOptional<z.ZodString>
-          registreringsId: z.ZodOptional<z.ZodString>
-          journalpostnummer: z.ZodOptional<z.ZodNumber>
-          journalaar: z.ZodOptional<z.ZodNumber>
-          journalsekvensnummer: z.ZodOptional<z.ZodNumber>
-          journalposttype: z.ZodOptional<z.ZodString>
-          journalstatus: z.ZodOptional<z.ZodString>
-          dokumentetsDato: z.ZodOptional<z.ZodISODateTime>
-          tittel: z.ZodOptional<z.ZodString>
-        },
-        z.core.$strip
-      >
-    >
+    metadataFraAvleverendeSystem: z.ZodOptional<typeof noarkMetadataFraAvleverendeSystem>
     metadataForImport: z.ZodOptional<typeof noarkMetadataForImport>
     svarSendesTil: z.ZodOptional<typeof svarSendesTil>
-    dokumenter: z.ZodOptional<
-      z.ZodArray<
-        z.ZodObject<
-          {
-            filnavn: z.ZodString
-            mimeType: z.ZodString
-            dokumentType: z.ZodOptional<z.ZodString>
-            giroarkSide: z.ZodOptional<z.ZodNumber>
-            skalEkskluderesFraUtskrift: z.ZodOptional<z.ZodBoolean>
-            ekstraMetadata: z.ZodOptional<z.ZodArray<typeof metadata>>
-            inneholderPersonsensitivInformasjon: z.ZodOptional<z.ZodBoolean>
-          },
-          z.core.$strip
-        >
-      >
-    >
+    dokumenter: z.ZodOptional<z.ZodArray<typeof organisasjonDokument>>
     lenker: z.ZodOptional<z.ZodArray<typeof lenke>>
     forsendelsestype: z.ZodOptional<z.ZodString>
     kanSvareViaEdialog: z.ZodOptional<z.ZodBoolean>
     taushetsbelagtPost: z.ZodOptional<z.ZodBoolean>
-    tittel: z.ZodString
-    eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
-    avgivendeSystem: z.ZodOptional<z.ZodString>
-    avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-    konteringskode: z.ZodOptional<z.ZodString>
-    kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
-    kryptert: z.ZodOptional<z.ZodBoolean>
-    utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-    svarPaForsendelseId: z.ZodOptional<z.ZodString>
-    eksternReferanse: z.ZodOptional<z.ZodString>
-    korrelasjonsid: z.ZodOptional<z.ZodString>
-  },
+  } & CommonShape,
   z.core.$strip
 > = z.object({
   ...common,
@@ -634,148 +590,7 @@ export const PrintForsendelse: typeof printForsendelse = printForsendelse
 export type PrintForsendelse = z.infer<typeof printForsendelse>
 
 const forsendelse: z.ZodUnion<
-  readonly [
-    z.ZodObject<
-      {
-        mottaker: typeof mottaker
-        sikkerhetsniva: z.ZodOptional<typeof sikkerhetsniva>
-        svarSendesTil: z.ZodOptional<typeof svarSendesTil>
-        dokumenter: z.ZodOptional<z.ZodArray<typeof personDokument>>
-        lenker: z.ZodOptional<z.ZodArray<typeof lenke>>
-        kanSvareViaEdialog: z.ZodOptional<z.ZodBoolean>
-        signering: z.ZodOptional<typeof signering>
-        tittel: z.ZodString
-        eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
-        avgivendeSystem: z.ZodOptional<z.ZodString>
-        avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-        konteringskode: z.ZodOptional<z.ZodString>
-        kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
-        kryptert: z.ZodOptional<z.ZodBoolean>
-        utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-        svarPaForsendelseId: z.ZodOptional<z.ZodString>
-        eksternReferanse: z.ZodOptional<z.ZodString>
-        korrelasjonsid: z.ZodOptional<z.ZodString>
-      },
-      z.core.$strip
-    >,
-    z.ZodObject<
-      {
-        mottaker: typeof mottaker
-        sikkerhetsniva: z.ZodOptional<typeof sikkerhetsniva>
-        metadataFraAvleverendeSystem: z.ZodOptional<
-          z.ZodObject<
-            {
-              journaldato: z.ZodOptional<z.ZodISODateTime>
-              saksbehandler: z.ZodOptional<z.ZodString>
-              ekstraMetadata: z.ZodOptional<z.ZodArray<typeof metadata>>
-              mappeId: z.ZodOptional<z.ZodString>
-              mappeSystemId: z.ZodOptional<z.ZodString>
-              saksaar: z.ZodOptional<z.ZodNumber>
-              sakssekvensnummer: z.ZodOptional<z.ZodNumber>
-              systemId: z.ZodOptional<z.ZodString>
-              registreringsId: z.ZodOptional<z.ZodString>
-              journalpostnummer: z.ZodOptional<z.ZodNumber>
-              journalaar: z.ZodOptional<z.ZodNumber>
-              journalsekvensnummer: z.ZodOptional<z.ZodNumber>
-              journalposttype: z.ZodOptional<z.ZodString>
-              journalstatus: z.ZodOptional<z.ZodString>
-              dokumentetsDato: z.ZodOptional<z.ZodISODateTime>
-              tittel: z.ZodOptional<z.ZodString>
-            },
-            z.core.$strip
-          >
-        >
-        metadataForImport: z.ZodOptional<typeof noarkMetadataForImport>
-        svarSendesTil: z.ZodOptional<typeof svarSendesTil>
-        dokumenter: z.ZodOptional<
-          z.ZodArray<
-            z.ZodObject<
-              {
-                filnavn: z.ZodString
-                mimeType: z.ZodString
-                dokumentType: z.ZodOptional<z.ZodString>
-                giroarkSide: z.ZodOptional<z.ZodNumber>
-                skalEkskluderesFraUtskrift: z.ZodOptional<z.ZodBoolean>
-                ekstraMetadata: z.ZodOptional<z.ZodArray<typeof metadata>>
-                inneholderPersonsensitivInformasjon: z.ZodOptional<z.ZodBoolean>
-              },
-              z.core.$strip
-            >
-          >
-        >
-        lenker: z.ZodOptional<z.ZodArray<typeof lenke>>
-        forsendelsestype: z.ZodOptional<z.ZodString>
-        kanSvareViaEdialog: z.ZodOptional<z.ZodBoolean>
-        taushetsbelagtPost: z.ZodOptional<z.ZodBoolean>
-        tittel: z.ZodString
-        eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
-        avgivendeSystem: z.ZodOptional<z.ZodString>
-        avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-        konteringskode: z.ZodOptional<z.ZodString>
-        kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
-        kryptert: z.ZodOptional<z.ZodBoolean>
-        utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-        svarPaForsendelseId: z.ZodOptional<z.ZodString>
-        eksternReferanse: z.ZodOptional<z.ZodString>
-        korrelasjonsid: z.ZodOptional<z.ZodString>
-      },
-      z.core.$strip
-    >,
-    z.ZodObject<
-      {
-        tittel: z.ZodString
-        beskrivelse: z.ZodOptional<z.ZodString>
-        mottakertype: z.ZodEnum<{ FASTLEGE: 'FASTLEGE'; HER_ID: 'HER_ID' }>
-        mottakerHerId: z.ZodOptional<z.ZodNumber>
-        avsenderKontakt: z.ZodObject<
-          {
-            fornavn: z.ZodString
-            mellomnavn: z.ZodOptional<z.ZodString>
-            etternavn: z.ZodString
-            telefonnummer: z.ZodString
-          },
-          z.core.$strip
-        >
-        pasient: z.ZodObject<
-          {
-            fodselsnummer: z.ZodString
-            fornavn: z.ZodString
-            mellomnavn: z.ZodOptional<z.ZodString>
-            etternavn: z.ZodString
-          },
-          z.core.$strip
-        >
-        eksponertFor: z.ZodOptional<z.ZodArray<z.ZodString>>
-        avgivendeSystem: z.ZodOptional<z.ZodString>
-        avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-        konteringskode: z.ZodOptional<z.ZodString>
-        kunDigitalLevering: z.ZodOptional<z.ZodBoolean>
-        kryptert: z.ZodOptional<z.ZodBoolean>
-        utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-        svarPaForsendelseId: z.ZodOptional<z.ZodString>
-        eksternReferanse: z.ZodOptional<z.ZodString>
-        korrelasjonsid: z.ZodOptional<z.ZodString>
-      },
-      z.core.$strip
-    >,
-    z.ZodObject<
-      {
-        tittel: z.ZodString
-        mottaker: typeof postadresse
-        avgivendeSystem: z.ZodOptional<z.ZodString>
-        avgivendeSystemAktor: z.ZodOptional<z.ZodString>
-        konteringskode: z.ZodOptional<z.ZodString>
-        kryptert: z.ZodOptional<z.ZodBoolean>
-        utskriftskonfigurasjon: z.ZodOptional<typeof utskriftskonfigurasjon>
-        svarSendesTil: z.ZodOptional<typeof svarSendesTil>
-        svarPaForsendelseId: z.ZodOptional<z.ZodString>
-        dokumenter: z.ZodOptional<z.ZodArray<typeof printDokument>>
-        eksternReferanse: z.ZodOptional<z.ZodString>
-        korrelasjonsid: z.ZodOptional<z.ZodString>
-      },
-      z.core.$strip
-    >,
-  ]
+  [typeof personForsendelse, typeof organisasjonForsendelse, typeof nhnForsendelse, typeof printForsendelse]
 > = z.union([personForsendelse, organisasjonForsendelse, nhnForsendelse, printForsendelse])
 /**
  * Any v3 send payload (person, organisation, NHN or print).
