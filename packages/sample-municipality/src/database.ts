@@ -83,6 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
     const migrator = new Migrator({
       db,
       provider: { getMigrations: async () => migrations },
+      allowUnorderedMigrations: true,
       ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
     })
     const { error } = await migrator.migrateToLatest()

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { caseworkMigrations } from './casework/migrations.js'
+import { schoolMigrations } from './schools/migrations.js'
 
 // One set of migrations for SQLite and PostgreSQL: portable types only (text,
 // integer), timestamps as ISO 8601 UTC text, which sorts correctly in both.
-export const migrations: Record<string, Migration> = {
+// Names: core `0…`, casework (saksbehandling) `1…`, schools (skole-nettbrett)
+// `2…`. Each group only adds its own tables or columns, so unordered runs are allowed.
+const coreMigrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -94,4 +98,11 @@ export const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+}
+
+/** Every migration of the sample municipality, core first. */
+export const migrations: Record<string, Migration> = {
+  ...coreMigrations,
+  ...caseworkMigrations,
+  ...schoolMigrations,
 }

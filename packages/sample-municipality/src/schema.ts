@@ -1,3 +1,6 @@
+import type { CaseworkTables } from './casework/schema.js'
+import type { SchoolTables } from './schools/schema.js'
+
 /** Citizens of the sample municipality (synthetic test persons only). */
 export interface PersonTable {
   /** The person's national identity number (synthetic). Never put into URLs or logs. */
@@ -74,8 +77,8 @@ export interface SessionTable {
   created_at: string
 }
 
-/** Migration bookkeeping is Kysely's own; this is everything else. */
-export interface Database {
+/** The core tables shared by every app (citizens, cases, letters, outbox, sessions). */
+export interface CoreTables {
   persons: PersonTable
   organisations: OrganisationTable
   cases: CaseTable
@@ -84,3 +87,6 @@ export interface Database {
   sessions: SessionTable
   seed_runs: { name: string; created_at: string }
 }
+
+/** Migration bookkeeping is Kysely's own; this is everything else. */
+export interface Database extends CoreTables, CaseworkTables, SchoolTables {}
