@@ -1,0 +1,1 @@
+export type { CaseworkTables } from './schema.js'

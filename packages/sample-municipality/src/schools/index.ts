@@ -1,0 +1,1 @@
+export type { SchoolTables } from './schema.js'
