@@ -1,18 +1,35 @@
 // Inventory of a large fleet through each adapter against the emulators with 50 ms latency per request.
 // The emulator runs in a child process (its CLI), so its CPU and memory are not counted here.
-// Default 10,000 devices across the four vendors (under a minute); FELLES_MDM_BENCH_DEVICES=50000 for the full run.
+// Default 10,000 devices across the four vendors; FELLES_MDM_BENCH_DEVICES=50000 for the full run.
+// FELLES_MDM_BENCH_SEQUENTIAL=1 also times the old way (one `listDevices({})` per vendor, page after page).
+//
+// The ideal is computed from the vendor's limits and the emulator's ground truth, never from the
+// requests the adapter happened to make (more, smaller requests must not make the ideal easier):
+// - fleet ideal: the vendor's whole fleet at its largest page size, ceil(devices / max page) pages,
+//   × latency / the vendor's concurrency, and never less than one round trip. A floor no client
+//   reaches where the vendor's paging is a chain (Graph, Google) or has no paging (Jamf School).
+// - plan ideal: the same for the listings a parallel inventory needs: one per school where the vendor
+//   filters by school (Intune category, Jamf School location, Google org unit), Σ ceil(school's
+//   devices / max page) pages (at least one per school), and one per part where it cannot (Jamf Pro's
+//   mobile devices and computers); × latency / concurrency, and never less than the longest chain
+//   of a cursor-paged listing (its pages × latency).
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { createWorld, type VendorKey } from '@felles/mdm-mock'
 import { bench, describe } from 'vitest'
 import type { MdmAdapter } from '../src/adapter.js'
 import { createGoogleAdapter } from '../src/adapters/google.js'
 import { createIntuneAdapter } from '../src/adapters/intune.js'
 import { createJamfProAdapter } from '../src/adapters/jamf-pro.js'
 import { createJamfSchoolAdapter } from '../src/adapters/jamf-school.js'
+import { createMdmClient } from '../src/client.js'
+import type { School } from '../src/schools.js'
 
 const DEVICES = Number(process.env.FELLES_MDM_BENCH_DEVICES ?? 10_000)
-const LATENCY = 50
+const SEQUENTIAL = process.env.FELLES_MDM_BENCH_SEQUENTIAL === '1'
+const LATENCY = Number(process.env.FELLES_MDM_BENCH_LATENCY ?? 50)
+const SEED = 'bench'
 const cli = fileURLToPath(new URL('../../mdm-mock/dist/cli.js', import.meta.url))
 
 interface MockInfo {
@@ -29,9 +46,27 @@ interface MockInfo {
     jamfSchool: { networkId: string; apiKey: string }
     google: { serviceAccountKey: never; adminEmail: string }
   }
+  schools: {
+    id: string
+    name: string
+    jamfPro: { siteId: string }
+    jamfSchool: { locationId: number }
+    google: { orgUnitPath: string }
+  }[]
 }
 
 let child: ChildProcess | undefined
+
+/** CPU time (ms) the emulator's process has used so far, where Linux tells (`/proc`); else NaN. */
+function childCpuMs(): number {
+  try {
+    const fields = readFileSync(`/proc/${child?.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return Number.NaN
+  }
+}
 
 async function startChild(): Promise<MockInfo> {
   const proc = spawn(
@@ -41,7 +76,7 @@ async function startChild(): Promise<MockInfo> {
       '--port',
       '0',
       '--seed',
-      'bench',
+      SEED,
       '--latency',
       String(LATENCY),
       '--devices',
@@ -65,57 +100,102 @@ async function startChild(): Promise<MockInfo> {
   })
 }
 
-/** One adapter per vendor, counting its API requests (token requests excluded). */
-function adapters(
-  mock: MockInfo,
-  count: (vendor: string) => void,
-): { adapter: MdmAdapter; concurrency: number }[] {
+/** What each vendor allows: its largest page (`Infinity`: no paging at all) and connections at once. */
+const LIMITS = {
+  intune: { key: 'graph', maxPage: 1000, concurrency: 8, chained: true, perSchool: true },
+  'jamf-pro': { key: 'jamfPro', maxPage: 2000, concurrency: 5, chained: false, perSchool: false },
+  'jamf-school': {
+    key: 'jamfSchool',
+    maxPage: Number.POSITIVE_INFINITY,
+    concurrency: 5,
+    chained: false,
+    perSchool: true,
+  },
+  google: { key: 'google', maxPage: 300, concurrency: 8, chained: true, perSchool: true },
+} as const satisfies Record<
+  string,
+  { key: VendorKey; maxPage: number; concurrency: number; chained: boolean; perSchool: boolean }
+>
+
+const pagesOf = (devices: number, maxPage: number): number => Math.max(1, Math.ceil(devices / maxPage))
+
+/** The two ideals (ms) of one vendor, from the emulator's ground truth (same seed, same size). */
+function ideals(vendor: keyof typeof LIMITS): {
+  fleet: number
+  plan: number
+  total: number
+  inSchools: number
+  planPages: number
+} {
+  const limit = LIMITS[vendor]
+  const world = createWorld({ seed: SEED, devices: DEVICES, epoch: 0 })
+  const perSchool = new Map<string | null, number>()
+  let jamfProMobiles = 0
+  for (const d of world.devices({ vendor: limit.key })) {
+    perSchool.set(d.schoolId, (perSchool.get(d.schoolId) ?? 0) + 1)
+    if (d.kind === 'jamfProIpad') jamfProMobiles++
+  }
+  const total = [...perSchool.values()].reduce((a, b) => a + b, 0)
+  const inSchools = total - (perSchool.get(null) ?? 0)
+  const fleet = Math.max(LATENCY, (pagesOf(total, limit.maxPage) * LATENCY) / limit.concurrency)
+  let planPages: number
+  let chain = 1
+  if (limit.perSchool) {
+    planPages = 0
+    for (const school of world.schools) {
+      const pages = pagesOf(perSchool.get(school.id) ?? 0, limit.maxPage)
+      planPages += pages
+      if (limit.chained) chain = Math.max(chain, pages)
+    }
+  } else {
+    planPages = pagesOf(jamfProMobiles, limit.maxPage) + pagesOf(total - jamfProMobiles, limit.maxPage)
+  }
+  const plan = Math.max(chain * LATENCY, (planPages * LATENCY) / limit.concurrency)
+  return { fleet, plan, total, inSchools, planPages }
+}
+
+/** One adapter per vendor at its largest page size, counting API requests (token requests excluded). */
+function adapters(mock: MockInfo, count: (vendor: string, delta: 1 | -1) => void): MdmAdapter[] {
   const hooks = (vendor: string) => ({
     onRequest: (e: { url: string }) => {
-      if (!/oauth|\/auth\/token/.test(e.url)) count(vendor)
+      if (!/oauth|\/auth\/token/.test(e.url)) count(vendor, 1)
+    },
+    onResponse: (e: { url: string }) => {
+      if (!/oauth|\/auth\/token/.test(e.url)) count(vendor, -1)
     },
   })
   const c = mock.credentials
   return [
-    {
-      adapter: createIntuneAdapter({
-        tenantId: c.graph.tenantId,
-        clientId: c.graph.clientId,
-        clientSecret: c.graph.clientSecret,
-        graphUrl: mock.urls.graph,
-        tokenUrl: mock.urls.tokenEndpoints.graph,
-        hooks: hooks('intune'),
-      }),
-      concurrency: 8,
-    },
-    {
-      adapter: createJamfProAdapter({
-        serverUrl: mock.urls.jamfPro,
-        clientId: c.jamfPro.clientId,
-        clientSecret: c.jamfPro.clientSecret,
-        hooks: hooks('jamf-pro'),
-      }),
-      concurrency: 5,
-    },
-    {
-      adapter: createJamfSchoolAdapter({
-        baseUrl: mock.urls.jamfSchool,
-        networkId: c.jamfSchool.networkId,
-        apiKey: c.jamfSchool.apiKey,
-        hooks: hooks('jamf-school'),
-      }),
-      concurrency: 5,
-    },
-    {
-      adapter: createGoogleAdapter({
-        serviceAccount: c.google.serviceAccountKey,
-        adminEmail: c.google.adminEmail,
-        apiUrl: mock.urls.google,
-        tokenUrl: mock.urls.tokenEndpoints.google,
-        hooks: hooks('google'),
-      }),
-      concurrency: 8,
-    },
+    createIntuneAdapter({
+      tenantId: c.graph.tenantId,
+      clientId: c.graph.clientId,
+      clientSecret: c.graph.clientSecret,
+      graphUrl: mock.urls.graph,
+      tokenUrl: mock.urls.tokenEndpoints.graph,
+      pageSize: LIMITS.intune.maxPage,
+      hooks: hooks('intune'),
+    }),
+    createJamfProAdapter({
+      serverUrl: mock.urls.jamfPro,
+      clientId: c.jamfPro.clientId,
+      clientSecret: c.jamfPro.clientSecret,
+      pageSize: LIMITS['jamf-pro'].maxPage,
+      hooks: hooks('jamf-pro'),
+    }),
+    createJamfSchoolAdapter({
+      baseUrl: mock.urls.jamfSchool,
+      networkId: c.jamfSchool.networkId,
+      apiKey: c.jamfSchool.apiKey,
+      hooks: hooks('jamf-school'),
+    }),
+    createGoogleAdapter({
+      serviceAccount: c.google.serviceAccountKey,
+      adminEmail: c.google.adminEmail,
+      apiUrl: mock.urls.google,
+      tokenUrl: mock.urls.tokenEndpoints.google,
+      pageSize: LIMITS.google.maxPage,
+      hooks: hooks('google'),
+    }),
   ]
 }
 
@@ -144,35 +224,80 @@ describe.skipIf(!existsSync(cli))(`inventory of ${DEVICES} devices, ${LATENCY} m
 
 async function inventory(info: MockInfo): Promise<void> {
   const requests = new Map<string, number>()
-  const all = adapters(info, (v) => requests.set(v, (requests.get(v) ?? 0) + 1))
-  write(`\ninventory: ${DEVICES} devices in the emulator (child process), ${LATENCY} ms latency per request`)
+  const inFlight = new Map<string, { now: number; max: number }>()
+  const all = adapters(info, (v, delta) => {
+    if (delta === 1) requests.set(v, (requests.get(v) ?? 0) + 1)
+    const f = inFlight.get(v) ?? { now: 0, max: 0 }
+    f.now += delta
+    f.max = Math.max(f.max, f.now)
+    inFlight.set(v, f)
+  })
+  const schools: School[] = info.schools.map((s) => ({
+    id: s.id,
+    name: s.name,
+    scopes: {
+      intune: { category: s.name },
+      jamfPro: { siteId: s.jamfPro.siteId },
+      jamfSchool: { locationId: String(s.jamfSchool.locationId) },
+      google: { orgUnitPath: s.google.orgUnitPath },
+    },
+  }))
   write(
-    'vendor       devices  requests  wall ms  ideal@seq ms  ratio  ideal@conc ms (c)  ratio  peak RSS growth',
+    `\ninventory: ${DEVICES} devices in the emulator (child process), ${LATENCY} ms latency per request, ${schools.length} schools`,
   )
-  for (const { adapter, concurrency } of all) {
+  write(
+    'vendor       way          devices (in schools/all)  requests  max in flight  wall ms  plan ideal (pages, c)  ratio  fleet ideal  ratio  client CPU ms  emulator CPU ms  peak RSS growth',
+  )
+  const ways: ('parallel' | 'sequential')[] = SEQUENTIAL ? ['parallel', 'sequential'] : ['parallel']
+  for (const adapter of all) {
+    const vendor = adapter.vendor as keyof typeof LIMITS
+    const ideal = ideals(vendor)
     // A token first, so the wall time is the inventory alone.
     await adapter.getDevice('warm-up').catch(() => null)
-    requests.set(adapter.vendor, 0)
-    ;(globalThis as { gc?: () => void }).gc?.()
-    const rssBefore = process.memoryUsage.rss()
-    let peak = rssBefore
-    const sampler = setInterval(() => {
+    // One untimed pass: the emulator renders each record once per world and keeps it (the vendor's
+    // own servers are not what is measured), and this process's code is warm.
+    for await (const _ of createMdmClient({ adapters: [adapter], schools }).inventory()) {
+      // Nothing to count yet.
+    }
+    for (const way of ways) {
+      const client = createMdmClient({ adapters: [adapter], schools })
+      requests.set(vendor, 0)
+      inFlight.set(vendor, { now: 0, max: 0 })
+      ;(globalThis as { gc?: () => void }).gc?.()
+      const rssBefore = process.memoryUsage.rss()
+      let peak = rssBefore
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage.rss())
+      }, 10)
+      const cpuBefore = process.cpuUsage()
+      const childBefore = childCpuMs()
+      const started = performance.now()
+      let devices = 0
+      if (way === 'parallel') {
+        for await (const page of client.inventory()) devices += page.devices.length
+      } else {
+        for await (const page of adapter.listDevices({})) devices += page.devices.length
+      }
+      const wall = performance.now() - started
+      const cpu = process.cpuUsage(cpuBefore)
+      const clientCpu = (cpu.user + cpu.system) / 1000
+      const emulatorCpu = childCpuMs() - childBefore
+      clearInterval(sampler)
       peak = Math.max(peak, process.memoryUsage.rss())
-    }, 10)
-    const started = performance.now()
-    let devices = 0
-    for await (const page of adapter.listDevices({})) devices += page.devices.length
-    const wall = performance.now() - started
-    clearInterval(sampler)
-    peak = Math.max(peak, process.memoryUsage.rss())
-    const n = requests.get(adapter.vendor) ?? 0
-    const seq = n * LATENCY
-    const conc = (n * LATENCY) / concurrency
-    write(
-      `${adapter.vendor.padEnd(12)} ${String(devices).padStart(7)}  ${String(n).padStart(8)}  ${wall.toFixed(0).padStart(7)}  ${seq.toFixed(0).padStart(12)}  ${(wall / seq).toFixed(2).padStart(5)}  ${`${conc.toFixed(0)} (${concurrency})`.padStart(17)}  ${(wall / conc).toFixed(2).padStart(5)}  ${((peak - rssBefore) / MiB).toFixed(1)} MiB`,
-    )
+      const n = requests.get(vendor) ?? 0
+      const limit = LIMITS[vendor]
+      write(
+        `${vendor.padEnd(12)} ${way.padEnd(10)}  ${`${devices} (${ideal.inSchools}/${ideal.total})`.padStart(24)}  ${String(n).padStart(8)}  ${String(inFlight.get(vendor)?.max ?? 0).padStart(13)}  ${wall.toFixed(0).padStart(7)}  ${`${ideal.plan.toFixed(0)} (${ideal.planPages}, ${limit.concurrency})`.padStart(21)}  ${(wall / ideal.plan).toFixed(2).padStart(5)}  ${ideal.fleet.toFixed(0).padStart(11)}  ${(wall / ideal.fleet).toFixed(2).padStart(5)}  ${clientCpu.toFixed(0).padStart(13)}  ${emulatorCpu.toFixed(0).padStart(15)}  ${((peak - rssBefore) / MiB).toFixed(1)} MiB`,
+      )
+    }
   }
   write(
-    'ideal@seq: requests × latency (cursor paging: each page names the next); ideal@conc: requests × latency / the vendor concurrency the adapter allows',
+    'plan ideal: pages a parallel inventory needs at the vendor max page size (one listing per school, or per Jamf Pro part) × latency / vendor concurrency, at least the longest cursor chain; fleet ideal: ceil(all devices / max page) × latency / concurrency, at least one round trip',
+  )
+  write(
+    'CPU: time this process and the emulator process spent on the CPU during the run (both on a machine shared with other work); where their sum nears the wall time, the run is CPU-bound, not latency-bound',
+  )
+  write(
+    'parallel = MdmClient.inventory() (the schools: devices outside every school are not listed); sequential = adapter.listDevices({}) (the whole vendor); each after one untimed pass that warms the emulator’s rendered records',
   )
 }

@@ -11,6 +11,12 @@ export type DeviceRecord = Omit<Device, 'schoolId'>
 export interface DevicePage {
   readonly devices: readonly DeviceRecord[]
   readonly nextCursor: string | null
+  /**
+   * How many devices the whole listing holds, where the vendor says so (Jamf
+   * School's `count`, Jamf Pro's `totalCount`); for progress only, never for
+   * deciding where a listing ends.
+   */
+  readonly totalCount?: number
 }
 
 /** Common options of adapter calls. */
@@ -27,6 +33,11 @@ export interface ListDevicesOptions extends CallOptions {
   readonly school?: School
   /** Resume from a cursor returned with an earlier page. */
   readonly cursor?: string
+  /**
+   * Only this part of the vendor's inventory (one of the adapter's
+   * `listParts`), from its start or from `cursor`; the listing ends with the part.
+   */
+  readonly part?: string
 }
 
 /** What the vendor said about a command it was given. */
@@ -66,6 +77,25 @@ export type CommandState =
 export interface MdmAdapter {
   readonly vendor: Vendor
   readonly capabilities: CapabilityMatrix
+  /**
+   * Whether `listDevices({ school })` narrows the listing at the vendor
+   * (`'server'`: Intune categories, Jamf School locations, Google org units)
+   * or returns every device for Felles to sort (`'client'`: Jamf Pro sites,
+   * Intune scope tags). Decides how {@link MdmClient.inventory} splits the work.
+   * Default `'server'`.
+   */
+  readonly schoolFilter?: 'server' | 'client'
+  /**
+   * How many listings the vendor allows at once (its connection or
+   * concurrency limit). {@link MdmClient.inventory} runs at most this many
+   * school listings of the vendor in parallel. Default 4.
+   */
+  readonly listConcurrency?: number
+  /**
+   * Parts of a whole-vendor listing that can be listed side by side with
+   * `listDevices({ part })` (Jamf Pro: `mobile` and `computer`).
+   */
+  readonly listParts?: readonly string[]
   /** Pages of devices, one page in memory at a time. */
   listDevices(options: ListDevicesOptions): AsyncIterable<DevicePage>
   /** One device by the vendor's id, fresh from the vendor; `null` when it does not exist. */

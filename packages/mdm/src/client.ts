@@ -3,6 +3,7 @@ import type { CommandState, DeviceRecord, MdmAdapter, PerformManyResult } from '
 import { canPerform } from './capabilities.js'
 import { isMdmError, MdmError } from './errors.js'
 import { mapWithConcurrency } from './internal/pool.js'
+import { type InventoryOptions, type InventoryPage, runInventory } from './inventory.js'
 import type { Device, Vendor } from './model.js'
 import { deviceInSchool, resolveSchool, School } from './schools.js'
 
@@ -85,6 +86,15 @@ export interface MdmClient {
   forSchool(schoolId: string): SchoolView
   /** Every device of every vendor, with its resolved school (`null` when no school claims it). */
   allDevices(options?: { signal?: AbortSignal }): AsyncIterable<Device>
+  /**
+   * The schools' devices page by page, for a sync job: each vendor's school
+   * listings run in parallel up to the vendor's limit, every device is checked
+   * against its school here, and every page carries a cursor to resume from
+   * and progress counts. Each device appears once, on a page of the school its
+   * placement resolves to; devices of no configured school are not listed
+   * (see `allDevices`).
+   */
+  inventory(options?: InventoryOptions): AsyncIterable<InventoryPage>
   /** Devices with a serial number across every vendor, with their resolved school (central IT only). */
   findBySerial(serialNumber: string, options?: { signal?: AbortSignal }): Promise<Device[]>
   /** Moves a device between schools, where the vendor supports it (central IT only). */
@@ -478,6 +488,16 @@ export function createMdmClient(options: MdmClientOptions): MdmClient {
       if (view === undefined) throw new MdmError('ERR_MDM_NOT_FOUND', 'No such school', { field: 'schoolId' })
       return view
     },
+    inventory: (opts = {}) =>
+      runInventory(
+        {
+          adapters,
+          schools,
+          vendorsFor,
+          onScopeDrop: (event) => events.onScopeDrop?.(event),
+        },
+        opts,
+      ),
     async *allDevices(opts = {}) {
       for (const adapter of adapters.values()) {
         for await (const page of adapter.listDevices(opts.signal ? { signal: opts.signal } : {})) {

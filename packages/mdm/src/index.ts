@@ -30,5 +30,6 @@ export {
   type SchoolView,
 } from './client.js'
 export { isMdmError, MdmError, type MdmErrorCode, type MdmErrorOptions } from './errors.js'
+export type { InventoryOptions, InventoryPage, InventoryProgress } from './inventory.js'
 export type { Compliance, Device, Platform, Vendor, VendorPlacement } from './model.js'
 export { deviceInSchool, placementInSchool, resolveSchool, School, SchoolScopes } from './schools.js'

@@ -15,6 +15,7 @@ import {
   type Reply,
   retryAfterHeader,
 } from '../internal/http.js'
+import { RenderCache } from '../internal/render-cache.js'
 import type { TokenInfo } from '../internal/tokens.js'
 import { SlidingWindow } from '../internal/window.js'
 import type { World } from '../world.js'
@@ -183,6 +184,8 @@ export class GoogleEmulator {
   private readonly options: GoogleOptions
   private readonly keys = new Map<string, KeyObject>()
   private readonly windows = new Map<string, SlidingWindow>()
+  private readonly rendered = new RenderCache<Record<string, unknown>>()
+  private readonly listings = new Map<string, { version: number; indices: number[] }>()
   private readonly orgUnits: OrgUnit[]
   private commandCounter: number
   /** Counters tests read. */
@@ -636,8 +639,59 @@ export class GoogleEmulator {
     const orderBy = q.get('orderBy')
     const desc = q.get('sortOrder') === 'DESCENDING'
     const leak = f.filterLeak ?? 0
-    const matches: number[] = []
     const now = this.env.now()
+    // The matching devices of one query, kept while the world stays as it is (not for a sort on
+    // lastSync, which moves with the clock): paging through 50,000 devices scans them once.
+    const listingKey = JSON.stringify([
+      ou?.orgUnitPath ?? null,
+      children,
+      query,
+      orderBy,
+      desc,
+      f.ignoreFilter ?? false,
+      leak,
+    ])
+    const cached = orderBy === 'lastSync' ? undefined : this.listings.get(listingKey)
+    let matches: number[]
+    if (cached !== undefined && cached.version === w.version) {
+      matches = cached.indices
+    } else {
+      matches = this.match(ou, children, terms, orderBy, desc, leak, ignored, now)
+      if (orderBy !== 'lastSync') {
+        if (this.listings.size >= 64) this.listings.clear()
+        this.listings.set(listingKey, { version: w.version, indices: matches })
+      }
+    }
+    let offset = 0
+    const token = q.get('pageToken')
+    if (token) {
+      const c = decodeCursor(token)
+      if (!c || typeof c.o !== 'number') return this.error(400, 'invalid', 'Invalid Input: pageToken')
+      offset = c.o
+    }
+    const projection = q.get('projection') ?? 'FULL'
+    const page = matches.slice(offset, offset + max).map((i) => this.renderListed(i, projection))
+    const out: Record<string, unknown> = { kind: 'admin#directory#chromeosdevices', etag: `"${w.version}"` }
+    if (page.length > 0) out.chromeosdevices = page
+    if (offset + max < matches.length) {
+      out.nextPageToken =
+        f.repeatNextPage && token ? token : encodeCursor({ o: offset + max, q: query.length })
+    }
+    return this.fields(ex, out)
+  }
+
+  private match(
+    ou: OrgUnit | undefined,
+    children: boolean,
+    terms: { key: string; value: string }[],
+    orderBy: string | null,
+    desc: boolean,
+    leak: number,
+    ignored: (name: string) => boolean,
+    now: number,
+  ): number[] {
+    const w = this.world
+    const matches: number[] = []
     for (const i of w.indicesOfKind('chromebook')) {
       let ok = true
       if (ou && !ignored('orgUnitPath')) {
@@ -671,22 +725,7 @@ export class GoogleEmulator {
         return desc ? -c : c
       })
     }
-    let offset = 0
-    const token = q.get('pageToken')
-    if (token) {
-      const c = decodeCursor(token)
-      if (!c || typeof c.o !== 'number') return this.error(400, 'invalid', 'Invalid Input: pageToken')
-      offset = c.o
-    }
-    const projection = q.get('projection') ?? 'FULL'
-    const page = matches.slice(offset, offset + max).map((i) => this.render(i, projection))
-    const out: Record<string, unknown> = { kind: 'admin#directory#chromeosdevices', etag: `"${w.version}"` }
-    if (page.length > 0) out.chromeosdevices = page
-    if (offset + max < matches.length) {
-      out.nextPageToken =
-        f.repeatNextPage && token ? token : encodeCursor({ o: offset + max, q: query.length })
-    }
-    return this.fields(ex, out)
+    return matches
   }
 
   private parseQuery(query: string): { key: string; value: string }[] {
@@ -726,10 +765,35 @@ export class GoogleEmulator {
     }
   }
 
+  /** A device of a list page: rendered once per world version, its last sync (and that day's activity) read fresh. */
+  private renderListed(index: number, projection: string): Record<string, unknown> {
+    const base = this.rendered.get(this.world.version, projection, index, () =>
+      this.render(index, projection),
+    )
+    if (!('lastSync' in base) && !('activeTimeRanges' in base)) return base
+    const fresh = this.render(index, projection, true)
+    return { ...base, ...fresh }
+  }
+
   /** Renders a ChromeOsDevice as the Directory API returns it. */
-  render(index: number, projection: string): Record<string, unknown> {
+  render(index: number, projection: string, liveOnly = false): Record<string, unknown> {
     const w = this.world
     const now = this.env.now()
+    if (liveOnly) {
+      // Only the fields that move with the clock (for `renderListed`), as `full` below has them.
+      const seen = w.lastSeen(index, now)
+      const live: Record<string, unknown> = {
+        lastSync: new Date(seen).toISOString(),
+        activeTimeRanges: [
+          {
+            activeTime: 3_600_000 + (index % 7) * 600_000,
+            date: new Date(seen).toISOString().slice(0, 10),
+          },
+        ],
+      }
+      if (projection === 'BASIC') for (const k of Object.keys(live)) if (!BASIC_FIELDS.has(k)) delete live[k]
+      return live
+    }
     const owner = w.owner(index)
     const school = w.schoolAt(index)
     const enrolled = w.enrolledAt(index)

@@ -23,6 +23,7 @@ import {
   filterProperties,
   parseFilter,
 } from '../internal/odata.js'
+import { RenderCache } from '../internal/render-cache.js'
 import type { TokenInfo } from '../internal/tokens.js'
 import { SlidingWindow } from '../internal/window.js'
 import type { World } from '../world.js'
@@ -195,6 +196,8 @@ interface Listing {
 }
 
 const EPOCH_ZERO = '0001-01-01T00:00:00Z'
+/** Properties that change without the world changing (the clock, the command queue). */
+const LIVE_PROPERTIES = ['lastSyncDateTime', 'deviceActionResults', 'managementState'] as const
 
 /** The Microsoft Graph (Intune) emulator. */
 export class GraphEmulator {
@@ -204,6 +207,7 @@ export class GraphEmulator {
   private readonly writes = new Map<string, SlidingWindow>()
   private naturalThrottles = 0
   private readonly listings: Listing[] = []
+  private readonly rendered = new RenderCache<Record<string, unknown>>()
   /** Counters the tests and benchmarks read. */
   readonly counters: { batchRequests: number; batchItems: number; throttled: number } = {
     batchRequests: 0,
@@ -664,7 +668,7 @@ export class GraphEmulator {
       offset = cursor.o
     }
     const page = listing.indices.slice(offset, offset + top)
-    const value = page.map((i) => this.render(i, version, select.length > 0 ? select : undefined))
+    const value = page.map((i) => this.renderListed(i, version, select.length > 0 ? select : undefined))
     const out: Record<string, unknown> = {
       '@odata.context': `https://graph.microsoft.com/${version}/$metadata#deviceManagement/managedDevices${select.length > 0 ? `(${select.join(',')})` : ''}`,
     }
@@ -733,8 +737,32 @@ export class GraphEmulator {
     }
     const listing = { key, version: w.version, indices }
     this.listings.unshift(listing)
-    if (this.listings.length > 16) this.listings.pop()
+    // Room for one filtered listing per school of a large municipality (an inventory runs them side by side).
+    if (this.listings.length > 128) this.listings.pop()
     return listing
+  }
+
+  /**
+   * A managedDevice of a list page: rendered once per world version (and API
+   * version and `$select`), with the properties that follow the clock or the
+   * command queue read fresh.
+   */
+  private renderListed(
+    index: number,
+    version: 'v1.0' | 'beta',
+    select?: readonly string[],
+  ): Record<string, unknown> {
+    const variant = `${version}|${select?.join(',') ?? '*'}`
+    const base = this.rendered.get(this.world.version, variant, index, () =>
+      this.render(index, version, select),
+    )
+    const names = select ?? (version === 'beta' ? BETA_NAMES : MANAGED_DEVICE_PROPERTIES)
+    const live = LIVE_PROPERTIES.filter((p) => names.includes(p))
+    if (live.length === 0) return base
+    const get = this.getter(index, select)
+    const out = { ...base }
+    for (const p of live) out[p] = get(p)
+    return out
   }
 
   /** Renders a managedDevice as Graph returns it (only the selected properties are computed). */

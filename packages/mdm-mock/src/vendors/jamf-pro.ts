@@ -13,6 +13,7 @@ import {
   type Reply,
   retryAfterHeader,
 } from '../internal/http.js'
+import { RenderCache } from '../internal/render-cache.js'
 import { evaluateRsql, parseRsql, type RsqlNode, RsqlSyntaxError, rsqlFields } from '../internal/rsql.js'
 import type { TokenInfo } from '../internal/tokens.js'
 import { SlidingWindow } from '../internal/window.js'
@@ -221,6 +222,7 @@ export class JamfProEmulator {
   private readonly env: Env
   private readonly options: JamfProOptions
   private readonly listings: Listing[] = []
+  private readonly rendered = new RenderCache<Record<string, unknown>>()
   private readonly gateway = new Map<string, SlidingWindow>()
   /** Set by the server: validates requests/responses against the OpenAPI document. */
   validator: JamfProValidator | undefined
@@ -417,7 +419,7 @@ export class JamfProEmulator {
       if (denied) return denied
       const sections = this.sections(q, MOBILE_SECTIONS)
       if (!Array.isArray(sections)) return sections
-      return this.page(q, 'mobileDetail', (i) => this.mobileInventory(i, sections))
+      return this.page(q, 'mobileDetail', (i) => this.listedMobile(i, sections))
     }
     const mobile = /^\/v2\/mobile-devices\/([^/]+)(\/detail)?$/.exec(path)
     if (mobile) {
@@ -438,7 +440,7 @@ export class JamfProEmulator {
       if (denied) return denied
       const sections = this.sections(q, COMPUTER_SECTIONS)
       if (!Array.isArray(sections)) return sections
-      return this.page(q, 'computers', (i) => this.computer(i, sections))
+      return this.page(q, 'computers', (i) => this.listedComputer(i, sections))
     }
     const computer = /^\/v1\/computers-inventory(-detail)?\/([^/]+)$/.exec(path)
     if (computer) {
@@ -696,6 +698,28 @@ export class JamfProEmulator {
       managementId: w.managementId(index),
       softwareUpdateDeviceId: 'J271AP',
     }
+  }
+
+  /** An inventory record of a list page: rendered once per world version, its check-in time read fresh. */
+  private listedMobile(index: number, sections: readonly string[]): Record<string, unknown> {
+    const base = this.rendered.get(this.world.version, `m|${sections.join(',')}`, index, () =>
+      this.mobileInventory(index, sections),
+    )
+    const general = base.general as Record<string, unknown> | undefined
+    if (general === undefined) return base
+    const seen = new Date(this.world.lastSeen(index, this.env.now())).toISOString()
+    return { ...base, general: { ...general, lastInventoryUpdateDate: seen } }
+  }
+
+  /** A computer of a list page: rendered once per world version, its check-in times read fresh. */
+  private listedComputer(index: number, sections: readonly string[]): Record<string, unknown> {
+    const base = this.rendered.get(this.world.version, `c|${sections.join(',')}`, index, () =>
+      this.computer(index, sections),
+    )
+    const general = base.general as Record<string, unknown> | undefined
+    if (general === undefined) return base
+    const seen = new Date(this.world.lastSeen(index, this.env.now())).toISOString()
+    return { ...base, general: { ...general, reportDate: seen, lastContactTime: seen } }
   }
 
   private mobileInventory(index: number, sections: readonly string[]): Record<string, unknown> {

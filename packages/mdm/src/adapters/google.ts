@@ -189,6 +189,8 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): MdmAdapter {
   const adapter: MdmAdapter = {
     vendor: 'google',
     capabilities: CAPABILITIES.google as CapabilityMatrix,
+    schoolFilter: 'server',
+    listConcurrency: 8,
 
     async *listDevices(opts: ListDevicesOptions): AsyncIterable<DevicePage> {
       const ou = opts.school?.scopes.google?.orgUnitPath

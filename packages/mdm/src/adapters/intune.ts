@@ -254,6 +254,9 @@ export function createIntuneAdapter(options: IntuneAdapterOptions): MdmAdapter {
   const adapter: MdmAdapter = {
     vendor: 'intune',
     capabilities: CAPABILITIES.intune as CapabilityMatrix,
+    // Graph filters on the device category, not on role scope tags.
+    schoolFilter: scopeBy === 'category' ? 'server' : 'client',
+    listConcurrency: 8,
 
     async *listDevices(opts: ListDevicesOptions): AsyncIterable<DevicePage> {
       const filter = schoolFilter(opts.school)

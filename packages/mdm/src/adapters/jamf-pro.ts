@@ -236,6 +236,15 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
         planned = p
       }
     }
+    // Before the first answer tells the total, the page after it is asked for too (a guess that
+    // costs one empty answer when the inventory fits on one page), so a short listing takes one round.
+    if (readAhead > 0) {
+      const first = fetchPage(startPage)
+      first.catch(() => undefined)
+      ahead.set(startPage, first)
+      lastPage = startPage + 1
+      topUp(startPage + 1)
+    }
     let seen = startPage * pageSize
     for (let page = startPage; ; page++) {
       const body = await (ahead.get(page) ?? fetchPage(page))
@@ -247,7 +256,11 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
         lastPage = page + Math.ceil((body.totalCount - seen) / body.results.length)
       }
       if (!done) topUp(page + 1)
-      yield { devices: body.results.map(map), nextCursor: done ? null : `${collection}:${page + 1}` }
+      yield {
+        devices: body.results.map(map),
+        nextCursor: done ? null : `${collection}:${page + 1}`,
+        totalCount: body.totalCount,
+      }
       if (done) return
     }
   }
@@ -272,13 +285,27 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
   const adapter: MdmAdapter = {
     vendor: 'jamf-pro',
     capabilities: CAPABILITIES['jamf-pro'] as CapabilityMatrix,
+    // Sites cannot be filtered on: one listing, sorted into schools by Felles.
+    schoolFilter: 'client',
+    listConcurrency: Math.max(1, options.maxConcurrency ?? 5),
+    listParts: ['mobile', 'computer'],
 
     async *listDevices(opts: ListDevicesOptions): AsyncIterable<DevicePage> {
-      const [from, fromPage] = (opts.cursor ?? 'm:0').split(':')
+      if (opts.part !== undefined && opts.part !== 'mobile' && opts.part !== 'computer') {
+        throw new TypeError('part must be "mobile" or "computer"')
+      }
+      const only = opts.part === undefined ? undefined : opts.part === 'mobile' ? 'm' : 'c'
+      const [from, fromPage] = (opts.cursor ?? `${only ?? 'm'}:0`).split(':')
       const startPage = Number(fromPage)
-      if ((from !== 'm' && from !== 'c') || !Number.isInteger(startPage) || startPage < 0) {
+      if (
+        (from !== 'm' && from !== 'c') ||
+        (only !== undefined && from !== only) ||
+        !Number.isInteger(startPage) ||
+        startPage < 0
+      ) {
         throw new TypeError('cursor must come from an earlier page')
       }
+      let mobiles = 0
       try {
         if (from === 'm') {
           for await (const page of pages<MobileInventory>(
@@ -289,18 +316,23 @@ export function createJamfProAdapter(options: JamfProAdapterOptions): MdmAdapter
             startPage,
             opts.signal,
           )) {
-            // After the last mobile page, the computers follow.
-            yield page.nextCursor === null ? { devices: page.devices, nextCursor: 'c:0' } : page
+            mobiles = page.totalCount ?? 0
+            // After the last mobile page, the computers follow (unless only the mobiles were asked for).
+            yield page.nextCursor === null && only === undefined ? { ...page, nextCursor: 'c:0' } : page
           }
+          if (only === 'm') return
         }
-        yield* pages<Computer>(
+        for await (const page of pages<Computer>(
           'c',
           'v1/computers-inventory',
           ['GENERAL', 'HARDWARE', 'OPERATING_SYSTEM', 'USER_AND_LOCATION'],
           fromComputer,
           from === 'c' ? startPage : 0,
           opts.signal,
-        )
+        )) {
+          // The count covers both collections once the mobile total is known (not after a resume into computers).
+          yield { ...page, totalCount: mobiles + (page.totalCount ?? 0) }
+        }
       } catch (error) {
         throw toMdmError('jamf-pro', error, 'listing devices')
       }

@@ -116,6 +116,8 @@ export function createJamfSchoolAdapter(options: JamfSchoolAdapterOptions): MdmA
   const adapter: MdmAdapter = {
     vendor: 'jamf-school',
     capabilities: CAPABILITIES['jamf-school'] as CapabilityMatrix,
+    schoolFilter: 'server',
+    listConcurrency: 5,
 
     async *listDevices(opts: ListDevicesOptions): AsyncIterable<DevicePage> {
       const location = locationOf(opts.school)
@@ -137,6 +139,7 @@ export function createJamfSchoolAdapter(options: JamfSchoolAdapterOptions): MdmA
         yield {
           devices: list.slice(i, next).map(toRecord),
           nextCursor: next < list.length ? String(next) : null,
+          totalCount: list.length,
         }
       }
     },
