@@ -227,6 +227,10 @@ export class IdPortenClient {
   readonly #secure: boolean
   readonly #origin: string
   readonly #txPrefix: string
+  /** `{redirectUri}?`: a callback request to exactly this URL needs no rebuilt URL for openid-client. */
+  readonly #callbackPrefix: string
+  /** What follows the name in a `Set-Cookie` that clears a cookie (the same for every cookie here). */
+  readonly #clearSuffix: string
   readonly #logoutCookie: string
   readonly #idle: number
   readonly #absolute: number
@@ -257,6 +261,8 @@ export class IdPortenClient {
     const prefix = this.#secure ? '__Host-' : ''
     this.sessionCookieName = `${prefix}${name}`
     this.#txPrefix = `${prefix}${name}-tx.`
+    this.#callbackPrefix = `${this.redirectUri}?`
+    this.#clearSuffix = clearCookie('', { secure: this.#secure })
     this.#logoutCookie = `${prefix}${name}-lo`
     this.#store = options.store ?? new MemorySessionStore(options.clock ? { clock: options.clock } : {})
     this.#clock = options.clock ?? systemClock
@@ -481,26 +487,30 @@ export class IdPortenClient {
   async callback(request: Request): Promise<Response> {
     const cookieHeader = request.headers.get('cookie')
     // Every transaction cookie present is cleared, whatever happens: each is good for one try.
-    // The header list is built as an array and handed to the Response once (cheaper than Headers appends).
-    const clears: [string, string][] = []
+    const clears: string[] = []
     for (const name of cookieNamesWithPrefix(cookieHeader, this.#txPrefix)) {
-      clears.push(['set-cookie', clearCookie(name, { secure: this.#secure })])
+      clears.push(name + this.#clearSuffix)
     }
+    let response: Response
     try {
       const { record, returnTo } = await this.#callback(request, cookieHeader)
       const previous = readCookie(cookieHeader, this.sessionCookieName)
       if (previous !== undefined && previous !== record.id) await this.#store.delete(previous)
-      clears.push(
-        ['set-cookie', serializeCookie(this.sessionCookieName, record.id, { secure: this.#secure })],
-        ['cache-control', 'no-store'],
-        ['location', returnTo],
+      // Headers appended to the new Response's own list: cheaper than converting an init list.
+      response = new Response(null, { status: 303 })
+      const headers = response.headers
+      for (const clear of clears) headers.append('set-cookie', clear)
+      headers.append(
+        'set-cookie',
+        serializeCookie(this.sessionCookieName, record.id, { secure: this.#secure }),
       )
-      return new Response(null, { status: 303, headers: clears })
+      headers.append('cache-control', 'no-store')
+      headers.append('location', returnTo)
     } catch (error) {
-      const response = this.#errorResponse(error, 'ERR_ID_TOKEN_INVALID')
-      for (const [name, value] of clears) if (name === 'set-cookie') response.headers.append(name, value)
-      return response
+      response = this.#errorResponse(error, 'ERR_ID_TOKEN_INVALID')
+      for (const clear of clears) response.headers.append('set-cookie', clear)
     }
+    return response
   }
 
   /**
@@ -548,8 +558,12 @@ export class IdPortenClient {
     }
 
     const config = this.#config()
-    const currentUrl = new URL(this.redirectUri)
-    currentUrl.search = url.search
+    // openid-client takes the redirect URI from this URL: the registered one, whatever
+    // host the request reached (behind a proxy it differs); parsed again only then.
+    const currentUrl =
+      request.url.startsWith(this.#callbackPrefix) && url.hash === ''
+        ? url
+        : new URL(this.redirectUri + url.search)
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>
     try {
       tokens = await oidc.authorizationCodeGrant(config, currentUrl, {

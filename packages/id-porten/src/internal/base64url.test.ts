@@ -30,4 +30,30 @@ describe('base64url', () => {
     expect(decodeBase64url(b ?? '')?.length).toBe(24)
     expect(a?.slice(0, 32)).not.toBe(b?.slice(0, 32))
   })
+
+  it('never hands out the same bytes twice, across refills of its batch of random bytes', () => {
+    // 56 bytes a login (session id and CSRF token); 400 logins span several 4 KiB batches.
+    const seen = new Set<string>()
+    for (let i = 0; i < 400; i++) {
+      const [id, csrf] = randomTokens(32, 24)
+      const idBytes = decodeBase64url(id ?? '')
+      const csrfBytes = decodeBase64url(csrf ?? '')
+      expect(idBytes?.length).toBe(32)
+      expect(csrfBytes?.length).toBe(24)
+      // A wiped (all-zero) slice would show that bytes were cleared before they were used.
+      expect(idBytes?.some((byte) => byte !== 0)).toBe(true)
+      seen.add(id ?? '')
+      seen.add(csrf ?? '')
+    }
+    expect(seen.size).toBe(800)
+  })
+
+  it('draws more than one batch at once, and refuses impossible sizes', () => {
+    const [big, small] = randomTokens(5000, 8)
+    expect(decodeBase64url(big ?? '')?.length).toBe(5000)
+    expect(decodeBase64url(small ?? '')?.length).toBe(8)
+    expect(randomTokens(0)).toEqual([''])
+    expect(() => randomTokens(-1)).toThrow(RangeError)
+    expect(() => randomTokens(1.5)).toThrow(RangeError)
+  })
 })

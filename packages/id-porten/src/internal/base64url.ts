@@ -57,18 +57,44 @@ export function decodeBase64url(value: string): Uint8Array<ArrayBuffer> | undefi
   return out
 }
 
+// Random bytes for tokens are drawn from the CSPRNG in batches: one call to
+// the random source per batch instead of one per login (each call costs as
+// much as the few bytes a login needs). Every byte is used once and wiped
+// right after encoding, so no two tokens share bytes and none linger. Node's
+// own `crypto.randomUUID()` keeps a similar cache.
+const POOL_BYTES = 4096
+let pool: Uint8Array | undefined
+let poolOffset = POOL_BYTES
+
 /**
- * @internal Several independent random tokens from one call to the random
- * source (each token has its own bytes; none are shared).
+ * @internal Several independent random tokens (base64url) of the given byte
+ * sizes, from the CSPRNG (`crypto.getRandomValues`); each token has its own
+ * bytes, none are shared or reused.
  */
 export function randomTokens(...sizes: readonly number[]): string[] {
   let total = 0
-  for (const size of sizes) total += size
-  const pool = crypto.getRandomValues(new Uint8Array(total))
-  const out: string[] = []
-  let offset = 0
   for (const size of sizes) {
-    out.push(encodeBase64url(pool.subarray(offset, offset + size)))
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('randomTokens: invalid size')
+    total += size
+  }
+  let source: Uint8Array
+  let offset: number
+  if (total > POOL_BYTES) {
+    source = crypto.getRandomValues(new Uint8Array(total))
+    offset = 0
+  } else {
+    if (pool === undefined || poolOffset + total > POOL_BYTES) {
+      pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES))
+      poolOffset = 0
+    }
+    source = pool
+    offset = poolOffset
+    poolOffset += total
+  }
+  const out: string[] = []
+  for (const size of sizes) {
+    out.push(encodeBase64url(source.subarray(offset, offset + size)))
+    source.fill(0, offset, offset + size)
     offset += size
   }
   return out
