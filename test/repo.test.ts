@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -55,12 +57,15 @@ describe('pnpm release:rehearse', () => {
 })
 
 describe('pnpm start', () => {
-  it('serves the API reference, prints its URL and stops cleanly on SIGINT', {
-    timeout: 120_000,
+  it('starts the emulators and the sample apps, prints one table and stops cleanly on SIGINT', {
+    timeout: 300_000,
   }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'felles-start-'))
+    const env: NodeJS.ProcessEnv = { ...process.env, FELLES_PORTS: '0', FELLES_DATA_DIR: dataDir }
+    delete env.DATABASE_URL
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: root,
-      env: { ...process.env, FELLES_DOCS_PORT: '0' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -70,7 +75,7 @@ describe('pnpm start', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 220_000)
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 280_000)
         child.stdout.on('data', () => {
           const match = /API reference[^\n]*(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
           if (match?.[1] && output.includes('Ctrl-C stops everything')) {
@@ -88,9 +93,18 @@ describe('pnpm start', () => {
       // Every emulator in the table answers.
       const table = output.slice(output.indexOf('Felles is running'))
       const urls = [...table.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/?)/g)].map((m) => m[1] as string)
-      for (const name of ['ID-porten', 'SvarUt', 'Jamf']) expect(table).toContain(name)
-      expect(urls.length).toBeGreaterThanOrEqual(4)
+      for (const name of ['ID-porten', 'SvarUt', 'Jamf', 'Min side', 'Saksbehandling', 'Skole-nettbrett']) {
+        expect(table).toContain(name)
+      }
+      expect(urls.length).toBeGreaterThanOrEqual(7)
       for (const u of urls) expect((await fetch(u)).status).toBeLessThan(500)
+      // Min side's case list needs a login: it sends the browser to ID-porten (the mock), nothing personal shown.
+      const minSide = /Min side[^\n]*(http:\/\/127\.0\.0\.1:\d+\/)/.exec(table)?.[1] as string
+      const cases = await fetch(new URL('saker', minSide), { redirect: 'manual' })
+      expect(cases.status).toBe(303)
+      expect(cases.headers.get('location')).toMatch(/\/auth\/login/)
+      // The SQLite database was created under the data directory, nothing else to configure.
+      expect(existsSync(join(dataDir, 'felles.sqlite'))).toBe(true)
     } finally {
       child.kill('SIGINT')
     }

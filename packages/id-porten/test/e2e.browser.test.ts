@@ -14,6 +14,9 @@ import {
 
 const CHROMIUM = '/usr/bin/chromium'
 const available = existsSync(CHROMIUM)
+// CI installs Debian's chromium (.ci/run): there a missing browser is a failure, not a skip.
+if (!available && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing in CI (install it with apt-get install -y chromium)`)
 const title = available
   ? 'end to end in headless Chromium'
   : `end to end in headless Chromium — SKIPPED: ${CHROMIUM} not found (install it with \`apt-get install -y chromium\`)`

@@ -14,6 +14,8 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface SampleDatabase {
   readonly db: Kysely<Database>
   readonly dialect: Dialect
+  /** The better-sqlite3 handle, on SQLite only (bulk loads use prepared statements directly). */
+  readonly sqlite?: SQLite.Database
   /** Closes the connection pool or file handle. */
   close(): Promise<void>
 }
@@ -47,6 +49,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
   let db: Kysely<Database>
   let dialect: Dialect
   let migrationTableSchema: string | undefined
+  let handle: SQLite.Database | undefined
   if (url !== undefined && url !== '') {
     dialect = 'postgres'
     const schema = options.schema
@@ -77,6 +80,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
     database.pragma('journal_mode = WAL')
     database.pragma('busy_timeout = 5000')
     database.pragma('foreign_keys = ON')
+    handle = database
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   }
   if (options.migrate !== false) {
@@ -92,5 +96,5 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
       throw new Error('Database migration failed', { cause: error })
     }
   }
-  return { db, dialect, close: () => db.destroy() }
+  return { db, dialect, ...(handle === undefined ? {} : { sqlite: handle }), close: () => db.destroy() }
 }

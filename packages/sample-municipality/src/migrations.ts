@@ -98,6 +98,20 @@ const coreMigrations: Record<string, Migration> = {
         .execute()
     },
   },
+  // Web sessions: activity kept in its own column (touch without rewriting the JSON), expiry
+  // swept by index, and one-time keys (a login's `state` used once across app restarts).
+  '0002_web_sessions': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('sessions').addColumn('last_seen_at', 'text').execute()
+      await db.schema.createIndex('sessions_idle_expires').on('sessions').column('idle_expires_at').execute()
+      await db.schema
+        .createTable('one_time_keys')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('one_time_keys_expires').on('one_time_keys').column('expires_at').execute()
+    },
+  },
 }
 
 /** Every migration of the sample municipality, core first. */

@@ -103,6 +103,26 @@ describe.each(engines)('outbox on %s', (name, open) => {
     await close()
   })
 
+  it.skipIf(skip)('extends a held lease, never an expired or foreign one', async () => {
+    const { db, dialect, close } = await open()
+    let clock = new Date('2026-11-30T10:00:00Z')
+    const outbox = createOutbox(db, { dialect, now: () => clock })
+    await outbox.enqueue({ id: 'a', kind: 'k', payload: {} })
+    expect(await outbox.claim('w1', { leaseMs: 10_000, limit: 1 })).toHaveLength(1)
+    clock = new Date(clock.getTime() + 8_000)
+    expect(await outbox.extend('a', 'w2', 10_000)).toBe(false)
+    expect(await outbox.extend('a', 'w1', 10_000)).toBe(true)
+    // The heartbeat moved the lease: 8 s later it is still held.
+    clock = new Date(clock.getTime() + 8_000)
+    expect(await outbox.claim('w2', { leaseMs: 10_000, limit: 1 })).toEqual([])
+    clock = new Date(clock.getTime() + 3_000)
+    expect(await outbox.extend('a', 'w1', 10_000)).toBe(false)
+    expect(await outbox.claim('w2', { leaseMs: 10_000, limit: 1 })).toHaveLength(1)
+    expect(await outbox.complete('a', 'w1')).toBe(false)
+    expect(await outbox.complete('a', 'w2')).toBe(true)
+    await close()
+  })
+
   it.skipIf(skip)('hands out every item exactly once to concurrent workers', async () => {
     const { db, dialect, close } = await open()
     const outbox = createOutbox(db, { dialect })

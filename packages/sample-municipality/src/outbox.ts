@@ -30,6 +30,12 @@ export interface Outbox {
     workerId: string,
     options: { leaseMs: number; limit: number; kinds?: readonly string[] },
   ): Promise<OutboxItem[]>
+  /**
+   * Extends the lease of an item this worker holds (a heartbeat during long
+   * work); `false` when the lease was lost, and the worker must stop: another
+   * worker may have taken the item over.
+   */
+  extend(id: string, workerId: string, leaseMs: number): Promise<boolean>
   /** Marks an item done; `false` when this worker no longer holds it (lease lost). */
   complete(id: string, workerId: string): Promise<boolean>
   /** Gives an item back for a later attempt; `false` when this worker no longer holds it. */
@@ -113,6 +119,20 @@ export function createOutbox(db: Kysely<Database>, options: OutboxOptions): Outb
           .returningAll()
           .execute()
       })
+    },
+
+    async extend(id, workerId, leaseMs) {
+      const current = now()
+      const result = await db
+        .updateTable('outbox')
+        .set({ lease_until: iso(new Date(current.getTime() + leaseMs)), updated_at: iso(current) })
+        .where('id', '=', id)
+        .where('state', '=', 'claimed')
+        .where('claimed_by', '=', workerId)
+        // An expired lease is not renewed: another worker may already be claiming it.
+        .where('lease_until', '>=', iso(current))
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
     },
 
     complete: (id, workerId) => release(id, workerId, { state: 'done' }),

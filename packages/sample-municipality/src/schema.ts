@@ -75,6 +75,14 @@ export interface SessionTable {
   idle_expires_at: string
   absolute_expires_at: string
   created_at: string
+  /** Last activity (ISO 8601); `null` for rows written before migration 0002. */
+  last_seen_at: string | null
+}
+
+/** One-time keys (a login's `state`): a key is accepted once until it expires. */
+export interface OneTimeKeyTable {
+  key: string
+  expires_at: string
 }
 
 /** The core tables shared by every app (citizens, cases, letters, outbox, sessions). */
@@ -85,6 +93,7 @@ export interface CoreTables {
   letters: LetterTable
   outbox: OutboxTable
   sessions: SessionTable
+  one_time_keys: OneTimeKeyTable
   seed_runs: { name: string; created_at: string }
 }
 

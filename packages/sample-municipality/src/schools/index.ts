@@ -1,1 +1,70 @@
-export type { SchoolTables } from './schema.js'
+export {
+  type AuditFilter,
+  type AuditOutcome,
+  type AuditRow,
+  type AuditStart,
+  beginAudit,
+  beginAuditMany,
+  completeAudit,
+  findAudit,
+  listAudit,
+  openCommands,
+  setCommandState,
+} from './audit.js'
+export {
+  type DeviceFilter,
+  type DeviceRow,
+  deviceCountsBySchool,
+  deviceFacets,
+  findDevice,
+  findDevices,
+  iterateDevices,
+  listDevices,
+  type SqliteHandle,
+  setDeviceLostMode,
+  sweepDevices,
+  upsertDevices,
+  upsertDevicesIn,
+} from './devices.js'
+export { schoolMigrations } from './migrations.js'
+export {
+  createOnboarding,
+  findOnboarding,
+  listOnboarding,
+  type OnboardingRow,
+  openOnboarding,
+  type SvarutSendRecord,
+  svarutSendStore,
+  updateOnboarding,
+} from './onboarding.js'
+export type {
+  SchoolAdminTable,
+  SchoolAuditTable,
+  SchoolDeviceTable,
+  SchoolOnboardingTable,
+  SchoolSvarutSendTable,
+  SchoolSyncStateTable,
+  SchoolTable,
+  SchoolTables,
+} from './schema.js'
+export {
+  type AdminAccess,
+  type AdminAssignment,
+  accessFor,
+  assignAdmin,
+  findSchool,
+  findSchoolByOrgnr,
+  listSchools,
+  type SchoolInput,
+  type SchoolRow,
+  saveSchool,
+} from './schools.js'
+export {
+  finishSyncRun,
+  getSyncState,
+  listSyncStates,
+  recordSyncPage,
+  type SyncStateRow,
+  startSyncRun,
+  storeSyncPage,
+} from './sync-state.js'

@@ -1,0 +1,3 @@
+import { felles } from '../../vitest.shared.js'
+
+export default felles('sample-web')
