@@ -84,9 +84,13 @@ const logFile =
   process.env.FELLES_LOG === 'stdout'
     ? undefined
     : createWriteStream(join(dataDir, 'apps.log'), { flags: 'a' })
+// Like the web kit's own logger: eleven digits in a row may be a fødselsnummer, never written out.
+const scrub = (value) =>
+  typeof value === 'string' ? value.replace(/(?<!\d)\d{11}(?!\d)/g, '[redacted]') : value
 const appLogger = (app) => {
   const write = (level, event, fields = {}) => {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), app, level, event, ...fields })}\n`
+    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, scrub(v)]))
+    const line = `${JSON.stringify({ time: new Date().toISOString(), app, level, event: scrub(event), ...safe })}\n`
     if (logFile === undefined) process.stdout.write(line)
     else logFile.write(line)
   }
