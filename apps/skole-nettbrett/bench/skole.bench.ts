@@ -4,22 +4,22 @@
 //    (Jamf School, Jamf Pro, Intune, Google) into a fresh database: wall time, pages, and the peak
 //    RSS of this process (the emulator runs in its own process, its CLI, so it is not counted).
 //    Goal: under 2 minutes and under 300 MiB.
-// 2. The fleet page of the school closest to 2,000 devices under autocannon at
-//    BENCH_RATE requests/second (default 200) for BENCH_DURATION seconds (default 30), autocannon in
-//    a child process, beside the public start page of the same server (no database) as the baseline
+// 2. The fleet page of the school closest to 2,000 devices at BENCH_RATE requests/second (default
+//    200) for BENCH_DURATION seconds (default 30), from a steady open-loop generator and from
+//    autocannon (see @felles/sample-web/load), each in a child process, beside the public start page of the same server (no database) as the baseline
 //    in the same run; p50/p99 and the ratios. Goal: p99 under 100 ms.
 //
 // BENCH_QUICK=1: 5,000 devices and 5 s of load. DATABASE_URL: PostgreSQL instead of SQLite.
 // Needs the emulator's build (`pnpm --filter @felles/mdm-mock build`, or `pnpm build`).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startIdportenMock } from '@felles/id-porten-mock'
 import { openDatabase } from '@felles/sample-municipality'
 import { createLogger, silentSink } from '@felles/sample-web'
+import { autocannonLoad, formatLoadRow, type LoadResult, steadyLoad } from '@felles/sample-web/load'
 import { AppAgent } from '@felles/sample-web/testing'
 import { startSvarUtMock } from '@felles/svarut-mock'
 import { afterAll, bench, describe } from 'vitest'
@@ -43,7 +43,6 @@ const out = (line: string): void => {
 }
 const mib = (bytes: number): string => `${(bytes / 1_048_576).toFixed(0)} MiB`
 const cli = fileURLToPath(new URL('../../../packages/mdm-mock/dist/cli.js', import.meta.url))
-const autocannonPath = createRequire(import.meta.url).resolve('autocannon')
 
 const closers: (() => Promise<void> | void)[] = []
 afterAll(async () => {
@@ -73,53 +72,6 @@ function startEmulator(): Promise<MockInfo> {
         // Not all of the JSON yet.
       }
     })
-  })
-}
-
-interface LoadResult {
-  readonly requests: number
-  readonly rps: number
-  readonly p50: number
-  readonly p99: number
-  readonly errors: number
-  readonly non2xx: number
-}
-
-// autocannon in its own process: the server's event loop is not shared with the load generator.
-function load(url: string, cookie?: string): Promise<LoadResult> {
-  const script = `
-    const autocannon = require(${JSON.stringify(autocannonPath)})
-    const input = JSON.parse(require('node:fs').readFileSync(0, 'utf8'))
-    autocannon({
-      url: input.url,
-      connections: 20,
-      overallRate: input.rate,
-      duration: input.duration,
-      headers: input.cookie ? { cookie: input.cookie } : {},
-    }, (err, result) => {
-      if (err) throw err
-      process.stdout.write(JSON.stringify({
-        requests: result.requests.total,
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.timeouts,
-        non2xx: result.non2xx,
-      }))
-    })
-  `
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] })
-    let text = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString()
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`autocannon exited with ${code}`))
-      else resolve(JSON.parse(text) as LoadResult)
-    })
-    child.stdin.end(JSON.stringify({ url, rate, duration, cookie }))
   })
 }
 
@@ -225,35 +177,42 @@ describe(`skole-nettbrett (${database.dialect}, ${devices} devices)`, () => {
       const check = await fetch(page, { headers: { cookie } })
       if (check.status !== 200) throw new Error(`fleet page answered ${check.status}`)
       await check.text()
-      await load(`${app.url}/`) // warm-up
-      // CPU time of this process (the server; autocannon runs in its own) per request: a figure the
+      const options = { url: app.url, rate, duration, connections: 20 }
+      await steadyLoad({ ...options, duration: Math.min(duration, 3), requests: [{ path: '/' }] }) // warm-up
+      // CPU time of this process (the server; the load runs in its own) per request: a figure the
       // machine's other load disturbs far less than latency.
       const measured = async (
-        url: string,
-        cookieHeader?: string,
+        run: typeof steadyLoad,
+        path: string,
+        headers?: Record<string, string>,
       ): Promise<LoadResult & { cpuMs: number }> => {
         const cpu = process.cpuUsage()
-        const r = await load(url, cookieHeader)
+        const r = await run({ ...options, requests: [headers === undefined ? { path } : { path, headers }] })
         const used = process.cpuUsage(cpu)
         return { ...r, cpuMs: (used.user + used.system) / 1000 / Math.max(1, r.requests) }
       }
-      const baseline = await measured(`${app.url}/`)
-      const fleetPage = await measured(page, cookie)
       out(
         `Fleet page of ${largest.id} (${largest.n} devices, 50 per page with filters and count) vs the start page:`,
       )
-      out(`  autocannon ${rate} req/s for ${duration} s, 20 connections, in a child process`)
-      for (const [name, r] of [
-        ['start page (baseline)', baseline],
-        ['fleet page', fleetPage],
+      out(
+        `  ${rate} req/s for ${duration} s, load in a child process (steady: open loop, latency from when each request was due; autocannon: rate mode, 20 connections, bursts at the start of every second)`,
+      )
+      for (const [tool, run] of [
+        ['steady', steadyLoad],
+        ['autocannon', autocannonLoad],
       ] as const) {
+        const baseline = await measured(run, '/')
+        const fleetPage = await measured(run, `/skoler/${largest.id}`, { cookie })
         out(
-          `  ${name.padEnd(22)} ${String(r.requests).padStart(6)} requests, ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuMs.toFixed(2)} ms/request, errors ${r.errors}, non-2xx ${r.non2xx}`,
+          `${formatLoadRow(`${tool}: start page (baseline)`, baseline)}, server CPU ${baseline.cpuMs.toFixed(2)} ms/request`,
+        )
+        out(
+          `${formatLoadRow(`${tool}: fleet page`, fleetPage)}, server CPU ${fleetPage.cpuMs.toFixed(2)} ms/request`,
+        )
+        out(
+          `  ${tool}: ratio fleet/baseline p50 ×${(fleetPage.latency.p50 / baseline.latency.p50).toFixed(2)}, p99 ×${(fleetPage.latency.p99 / baseline.latency.p99).toFixed(2)}, CPU ×${(fleetPage.cpuMs / baseline.cpuMs).toFixed(2)}; goal fleet p99 < 100 ms: ${fleetPage.latency.p99 < 100 && fleetPage.errors === 0 && fleetPage.non2xx === 0 ? 'met' : 'NOT met'}`,
         )
       }
-      out(
-        `  ratio fleet/baseline: p50 ×${(fleetPage.p50 / Math.max(baseline.p50, 1)).toFixed(2)}, p99 ×${(fleetPage.p99 / Math.max(baseline.p99, 1)).toFixed(2)} (goal: fleet p99 < 100 ms), CPU ×${(fleetPage.cpuMs / baseline.cpuMs).toFixed(2)}`,
-      )
       out(
         `  load average during the run: ${loadavg()
           .map((x) => x.toFixed(1))

@@ -35,6 +35,15 @@ export interface SessionLimits {
   readonly idleTimeoutMs?: number
   /** Absolute limit from login, ms. Default 120 minutes. */
   readonly absoluteTimeoutMs?: number
+  /**
+   * A session's activity is written to the store at most this often, ms.
+   * The idle limit counts from the last write, so a session may end up to
+   * this long before the idle limit has passed since its last request;
+   * smaller values cost a store write on more requests. Default one
+   * thirtieth of the idle limit, at most one minute (one minute for
+   * ID-porten's 30). 0 writes on every request.
+   */
+  readonly touchIntervalMs?: number
 }
 
 /** Options of {@link createIdPorten}. */
@@ -183,7 +192,7 @@ interface DiscoveryState {
 const TX_PURPOSE = 'login-transaction'
 const LOGOUT_PURPOSE = 'logout-state'
 const TX_TTL_MS = 10 * 60 * 1000
-const TOUCH_INTERVAL_MS = 1000
+const MAX_DEFAULT_TOUCH_INTERVAL_MS = 60_000
 const ACCESS_TOKEN_MARGIN_MS = 10_000
 const MAX_FORM_BYTES = 8192
 const NO_SESSION: SessionLookup = Object.freeze({ session: undefined, setCookie: undefined })
@@ -233,6 +242,7 @@ export class IdPortenClient {
   readonly #clearSuffix: string
   readonly #logoutCookie: string
   readonly #idle: number
+  readonly #touchInterval: number
   readonly #absolute: number
   readonly #tolerance: number
   readonly #defaultAcr: string
@@ -270,6 +280,8 @@ export class IdPortenClient {
       typeof options.cookieSecret === 'string' ? [options.cookieSecret] : options.cookieSecret,
     )
     this.#idle = options.session?.idleTimeoutMs ?? 30 * 60 * 1000
+    this.#touchInterval =
+      options.session?.touchIntervalMs ?? Math.min(MAX_DEFAULT_TOUCH_INTERVAL_MS, Math.floor(this.#idle / 30))
     this.#absolute = options.session?.absoluteTimeoutMs ?? 120 * 60 * 1000
     this.#tolerance = options.clockToleranceSeconds ?? 30
     this.#defaultAcr = normalizeAcr(options.acrValues ?? 'idporten-loa-substantial')
@@ -704,8 +716,10 @@ export class IdPortenClient {
       if (record !== undefined) await this.#store.delete(id)
       return { session: undefined, setCookie: clearCookie(this.sessionCookieName, { secure: this.#secure }) }
     }
-    const expiresAt = this.#expiresAt(record.createdAt, now)
-    if (now - record.lastSeenAt >= TOUCH_INTERVAL_MS) await this.#store.touch(id, now, expiresAt)
+    // Activity is written at most every touchInterval; until then the stored limits stand.
+    const touch = now - record.lastSeenAt >= this.#touchInterval
+    const expiresAt = this.#expiresAt(record.createdAt, touch ? now : record.lastSeenAt)
+    if (touch) await this.#store.touch(id, now, expiresAt)
     return { session: toSession(record, expiresAt), setCookie: undefined }
   }
 
@@ -1132,6 +1146,13 @@ function validateOptions(options: IdPortenOptions): void {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new TypeError('createIdPorten: timeouts must be positive numbers of milliseconds')
     }
+  }
+  const touch = limits?.touchIntervalMs
+  if (
+    touch !== undefined &&
+    !(Number.isFinite(touch) && touch >= 0 && touch < (limits?.idleTimeoutMs ?? 30 * 60 * 1000))
+  ) {
+    throw new TypeError('createIdPorten: session.touchIntervalMs must be 0 or more and below the idle limit')
   }
   if (options.postLogoutPath !== undefined && safeReturnTo(options.postLogoutPath, '') === '') {
     throw new TypeError('createIdPorten: postLogoutPath must be a same-origin path')
