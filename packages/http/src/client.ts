@@ -3,7 +3,7 @@ import { planRetryDelay } from './backoff.js'
 import { type Classifier, type ClassifyInput, defaultClassifier, type Verdict } from './classify.js'
 import { type Clock, systemClock } from './clock.js'
 import { DEFAULT_REQUEST_ID_HEADERS, HttpError, type HttpErrorCode, type RequestSent } from './errors.js'
-import { BodyTooLarge, decodeText, readBody } from './internal/body.js'
+import { BodyTooLarge, decodeText, readBody, readText } from './internal/body.js'
 import { canAbortByDispatcher, DispatchAbort } from './internal/dispatch-abort.js'
 import { Limiter, RetryBudget } from './internal/limiter.js'
 import { classifyNetworkError, describeNetworkError } from './internal/network.js'
@@ -601,9 +601,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
 
     async function readSuccess(response: Response): Promise<unknown> {
-      const { bytes } = await readBody(response, maxBytes, 'throw')
-      if (mode === 'bytes') return bytes
-      const text = decodeText(bytes)
+      if (mode === 'bytes') return (await readBody(response, maxBytes, 'throw')).bytes
+      const text = await readText(response, maxBytes)
       if (mode === 'text') return text
       if (text === '') return undefined
       try {

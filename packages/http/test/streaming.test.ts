@@ -180,6 +180,34 @@ describe('response size cap', () => {
     expect(written).toBeLessThan(50 * 1024 * 1024)
   })
 
+  it('decodes UTF-8 split across chunks whole, drops a leading BOM and replaces invalid bytes', async () => {
+    const path = unique('split-utf8')
+    const text = JSON.stringify({ name: 'Bjørnøya skole – Åse Ærø 🙂', n: 1 })
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])
+    server.route(path, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      // One byte per write, each flushed on its own: every multi-byte character arrives split.
+      let i = 0
+      const timer = setInterval(() => {
+        if (i >= bytes.length) {
+          clearInterval(timer)
+          res.end()
+          return
+        }
+        res.write(bytes.subarray(i, i + 1))
+        i++
+      }, 0)
+    })
+    const client = createHttpClient({ baseUrl: server.url })
+    expect(await client.json(path)).toEqual(JSON.parse(text))
+    const bad = unique('bad-utf8')
+    server.route(bad, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end(Buffer.from([0x61, 0xff, 0x62]))
+    })
+    expect(await client.text(bad)).toBe('a\ufffdb')
+  })
+
   it('keeps only a capped part of a huge error body', async () => {
     const path = unique('big-error')
     server.route(path, (_req, res) => {

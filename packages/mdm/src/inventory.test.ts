@@ -180,6 +180,39 @@ describe('MdmClient.inventory against the emulators', { timeout: 60_000 }, () =>
     ).rejects.toThrow(TypeError)
   })
 
+  it('asks for the first pages of other schools before a school’s next page (breadth first within the limit)', async () => {
+    const schools = schoolsOf(mock)
+    const c = mock.credentials
+    const order: ('first' | 'next')[] = []
+    const inFlight = { now: 0, max: 0 }
+    const google = createGoogleAdapter({
+      serviceAccount: c.google.serviceAccountKey,
+      adminEmail: c.google.adminEmail,
+      apiUrl: mock.urls.google,
+      tokenUrl: mock.urls.tokenEndpoints.google,
+      pageSize: 6,
+      clock,
+      timeout: false,
+      hooks: {
+        onRequest: (e) => {
+          if (!e.url.includes('/chromeos')) return
+          order.push(e.url.includes('pageToken') ? 'next' : 'first')
+          inFlight.now++
+          inFlight.max = Math.max(inFlight.max, inFlight.now)
+        },
+        onResponse: (e) => {
+          if (e.url.includes('/chromeos')) inFlight.now--
+        },
+      },
+    })
+    const pages = await collect(createMdmClient({ adapters: [google], schools }).inventory({ concurrency: 2 }))
+    expect(bySerial(pages)).toEqual(truth('google'))
+    // Two requests at once among four open listings: the first four requests are four schools' first pages.
+    expect(order.slice(0, 4)).toEqual(['first', 'first', 'first', 'first'])
+    expect(order.filter((o) => o === 'first')).toHaveLength(schools.length)
+    expect(inFlight.max).toBe(2)
+  })
+
   it('waits as the vendors ask when rate-limited (429 with Retry-After, Google’s 403) and still lists everything', async () => {
     mock.setFault('jamfSchool', { throttle: 2, retryAfterSeconds: 7 })
     mock.setFault('graph', { throttle: 2, retryAfterSeconds: 3 })

@@ -10,8 +10,9 @@ export interface InventoryOptions {
   /** Only these schools (by id). Default every configured school. */
   readonly schoolIds?: readonly string[]
   /**
-   * School listings per vendor at once. Default, and at most, the adapter's
-   * `listConcurrency` (the vendor's limit, for example Jamf's 5 connections).
+   * Page requests per vendor at once (across its school listings). Default,
+   * and at most, the adapter's `listConcurrency` (the vendor's limit, for
+   * example Jamf's 5 connections).
    */
   readonly concurrency?: number
   /** Resume after the last page whose `cursor` was stored. */
@@ -105,6 +106,12 @@ export interface InventoryContext {
   readonly onScopeDrop: (event: { schoolId: string; vendor: Vendor; deviceId: string }) => void
 }
 
+/** @internal A FIFO semaphore: page requests of one vendor at once. */
+interface Gate {
+  free: number
+  readonly queue: (() => void)[]
+}
+
 type Message =
   | {
       readonly kind: 'page'
@@ -179,6 +186,8 @@ export async function* runInventory(
   const stop = (reason?: unknown): void => {
     stopped = true
     for (const controller of controllers) controller.abort(reason)
+    // Listings waiting for a permit see `stopped` and end.
+    for (const waiter of [...gateWaiters]) waiter()
   }
   let wake: (() => void) | undefined
   const onAbort = (): void => {
@@ -202,22 +211,66 @@ export async function* runInventory(
     wake = undefined
   }
 
-  const runListing = async (listing: Listing): Promise<void> => {
+  // Per vendor: `width` page requests at once (a permit is held from asking a listing for its next
+  // page until the page is in), among up to twice as many open listings. Permits go in FIFO order,
+  // so a listing's next page queues behind the first pages of others (breadth first): cursor chains
+  // of different lengths then end close together, instead of the last listings started running
+  // their whole chains alone with the other connections idle.
+  const gateWaiters = new Set<() => void>()
+  const acquire = (gate: Gate): Promise<void> => {
+    if (gate.free > 0) {
+      gate.free--
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve) => {
+      const waiter = (): void => {
+        gateWaiters.delete(waiter)
+        resolve()
+      }
+      gateWaiters.add(waiter)
+      gate.queue.push(waiter)
+    })
+  }
+  const release = (gate: Gate): void => {
+    const next = gate.queue.shift()
+    if (next === undefined) gate.free++
+    else next()
+  }
+
+  const runListing = async (listing: Listing, gate: Gate): Promise<void> => {
     const resume = state.s[listing.key]
     const controller = new AbortController()
     controllers.add(controller)
     try {
-      const pages = listing.adapter.listDevices({
-        ...(listing.school === undefined ? {} : { school: listing.school }),
-        ...(listing.part === undefined ? {} : { part: listing.part }),
-        ...(typeof resume === 'string' ? { cursor: resume } : {}),
-        signal: controller.signal,
-      })
-      for await (const page of pages) {
-        if (stopped) return
-        // Wait until the caller has this page before asking for the next: one page per listing.
-        await new Promise<void>((taken) => push({ kind: 'page', listing, page, taken }))
-        if (stopped) return
+      const pages = listing.adapter
+        .listDevices({
+          ...(listing.school === undefined ? {} : { school: listing.school }),
+          ...(listing.part === undefined ? {} : { part: listing.part }),
+          ...(typeof resume === 'string' ? { cursor: resume } : {}),
+          signal: controller.signal,
+        })
+        [Symbol.asyncIterator]()
+      try {
+        for (;;) {
+          await acquire(gate)
+          if (stopped) {
+            release(gate)
+            return
+          }
+          let next: IteratorResult<DevicePage>
+          try {
+            next = await pages.next()
+          } finally {
+            release(gate)
+          }
+          if (next.done === true) break
+          if (stopped) return
+          // Wait until the caller has this page before asking for the next: one page per listing.
+          await new Promise<void>((taken) => push({ kind: 'page', listing, page: next.value, taken }))
+          if (stopped) return
+        }
+      } finally {
+        if (stopped) await pages.return?.().catch(() => undefined)
       }
       push({ kind: 'done', listing })
     } finally {
@@ -229,14 +282,16 @@ export async function* runInventory(
   const workers: Promise<void>[] = []
   for (const [adapter, queue] of queues) {
     const limit = Math.max(1, adapter.listConcurrency ?? 4)
-    const width = Math.min(concurrency === undefined ? limit : Math.min(concurrency, limit), queue.length)
-    for (let w = 0; w < width; w++) {
+    const width = concurrency === undefined ? limit : Math.min(concurrency, limit)
+    const gate: Gate = { free: width, queue: [] }
+    const open = Math.min(2 * width, queue.length)
+    for (let w = 0; w < open; w++) {
       running++
       workers.push(
         (async () => {
           try {
             for (let listing = queue.shift(); listing !== undefined; listing = queue.shift()) {
-              await runListing(listing)
+              await runListing(listing, gate)
               if (stopped) return
             }
           } catch (error) {

@@ -43,6 +43,11 @@ export interface Device {
   readonly lostMode: boolean | null
   /** ISO 8601 time of the last check-in with the MDM server. */
   readonly lastCheckIn: string | null
-  /** The vendor's record as received, for what the common model leaves out. */
+  /**
+   * The vendor's record as received, for what the common model leaves out.
+   * Listings may ask the vendor for fewer fields than a single device's
+   * record has (Google's list pages carry the model's fields only, Jamf Pro's
+   * the sections the model reads); `getDevice` returns the whole record.
+   */
   readonly raw: unknown
 }

@@ -59,6 +59,40 @@ export async function readBody(
   return { bytes: concat(chunks, total), truncated: false }
 }
 
+/**
+ * Reads a whole response body as UTF-8 text, never holding more than `limit`
+ * bytes (a larger body is cancelled and {@link BodyTooLarge} thrown). Each
+ * chunk is decoded as it arrives (a streaming decoder keeps characters split
+ * across chunks whole): no copy of the whole body into one buffer, and V8
+ * decodes many small chunks several times faster than one large buffer.
+ * Invalid sequences become U+FFFD and a leading BOM is dropped, as
+ * {@link decodeText} does.
+ */
+export async function readText(response: Response, limit: number): Promise<string> {
+  const body = response.body
+  if (body === null) return ''
+  const length = response.headers.get('content-length')
+  if (length !== null && !response.headers.has('content-encoding') && Number(length) > limit) {
+    await body.cancel().catch(() => {})
+    throw new BodyTooLarge(limit)
+  }
+  const streaming = new TextDecoder()
+  const reader = body.getReader()
+  let text = ''
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => {})
+      throw new BodyTooLarge(limit)
+    }
+    text += streaming.decode(value, { stream: true })
+  }
+  return text + streaming.decode()
+}
+
 const decoder = new TextDecoder()
 
 /** Decodes UTF-8 (invalid sequences become U+FFFD). */

@@ -66,6 +66,35 @@ describe('Google adapter against the Admin SDK emulator', () => {
     ).toBe(true)
   })
 
+  it('asks list pages for the model’s fields only; a single device comes whole', async () => {
+    const school = mock.world.schools[1]!
+    const devices = await listSchool(school.id)
+    const listed = devices[0]!
+    expect(Object.keys(listed.raw as object).sort()).toEqual(
+      expect.arrayContaining(['deviceId', 'serialNumber', 'orgUnitPath']),
+    )
+    for (const d of devices) {
+      for (const key of Object.keys(d.raw as object)) {
+        expect([
+          'deviceId',
+          'serialNumber',
+          'status',
+          'lastSync',
+          'annotatedUser',
+          'model',
+          'osVersion',
+          'orgUnitPath',
+          'lastEnrollmentTime',
+        ]).toContain(key)
+      }
+      expect(d.model).not.toBeNull()
+      expect(d.osVersion).not.toBeNull()
+    }
+    const whole = await mdm.forSchool(school.id).getDevice(listed.id)
+    expect(Object.keys(whole.raw as object).length).toBeGreaterThan(Object.keys(listed.raw as object).length)
+    expect(whole.serialNumber).toBe(listed.serialNumber)
+  })
+
   it('treats 403 userRateLimitExceeded as a rate limit: backs off and succeeds', async () => {
     mock.setFault('google', { throttle: 2, rateLimitReason: 'userRateLimitExceeded', retryAfter: 'omit' })
     const school = mock.world.schools[1]!
