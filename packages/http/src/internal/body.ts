@@ -59,22 +59,30 @@ export async function readBody(
   return { bytes: concat(chunks, total), truncated: false }
 }
 
+/** Bodies up to this size with a declared length are read in one piece. */
+const SMALL_BODY = 64 * 1024
+
 /**
  * Reads a whole response body as UTF-8 text, never holding more than `limit`
  * bytes (a larger body is cancelled and {@link BodyTooLarge} thrown). Each
  * chunk is decoded as it arrives (a streaming decoder keeps characters split
  * across chunks whole): no copy of the whole body into one buffer, and V8
- * decodes many small chunks several times faster than one large buffer.
- * Invalid sequences become U+FFFD and a leading BOM is dropped, as
+ * decodes many small chunks several times faster than one large buffer
+ * (small bodies of known size are read in one piece). Invalid sequences become U+FFFD and a leading BOM is dropped, as
  * {@link decodeText} does.
  */
 export async function readText(response: Response, limit: number): Promise<string> {
   const body = response.body
   if (body === null) return ''
   const length = response.headers.get('content-length')
-  if (length !== null && !response.headers.has('content-encoding') && Number(length) > limit) {
-    await body.cancel().catch(() => {})
-    throw new BodyTooLarge(limit)
+  if (length !== null && !response.headers.has('content-encoding')) {
+    const declared = Number(length)
+    if (declared > limit) {
+      await body.cancel().catch(() => {})
+      throw new BodyTooLarge(limit)
+    }
+    // A small body of known size: one read and one decode cost less than a reader loop.
+    if (declared <= SMALL_BODY) return decodeText(new Uint8Array(await response.arrayBuffer()))
   }
   const streaming = new TextDecoder()
   const reader = body.getReader()
