@@ -10,6 +10,7 @@ import { parseClaims } from './internal/claims-check.js'
 import { clearCookie, cookieNamesWithPrefix, readCookie, serializeCookie } from './internal/cookies.js'
 import { escapeHtml, page, pageHeaders } from './internal/html.js'
 import { createProviderFetch, isTransportError } from './internal/http.js'
+import { createIdTokenVerifier, type IdTokenVerifier } from './internal/id-token-signature.js'
 import { createSealer, type Sealer } from './internal/sealed.js'
 import { isLoopbackHttp, type Preset } from './presets.js'
 import { safeReturnTo } from './return-to.js'
@@ -253,6 +254,8 @@ export class IdPortenClient {
   readonly #refreshing = new Map<string, Promise<string>>()
   #discovery: DiscoveryState
   #rediscovering: Promise<void> | undefined
+  /** ID token signatures, checked against the provider's JWKS (kept across rediscovery unless `jwks_uri` changes). */
+  #idTokens: IdTokenVerifier
 
   /** @internal Use {@link createIdPorten}. */
   constructor(options: IdPortenOptions, clientAuth: oidc.ClientAuth, discovery: DiscoveryState) {
@@ -289,6 +292,21 @@ export class IdPortenClient {
     this.#clientAuth = clientAuth
     this.#fetch = createProviderFetch(options.fetch)
     this.#discovery = discovery
+    this.#idTokens = this.#createVerifier(discovery.config)
+  }
+
+  #createVerifier(config: oidc.Configuration): IdTokenVerifier {
+    const alg = config.clientMetadata().id_token_signed_response_alg
+    return createIdTokenVerifier({
+      jwksUri: config.serverMetadata().jwks_uri,
+      allowInsecureRequests: this.#preset.allowInsecureRequests,
+      // ID-porten and Ansattporten sign ID tokens with RS256.
+      allowedAlgorithms: typeof alg === 'string' ? [alg] : ['RS256'],
+      fetch: this.#fetch,
+      // The same whole seconds as openid-client's own requests.
+      timeoutMs: Math.max(1, Math.ceil((this.#options.httpTimeoutMs ?? 10_000) / 1000)) * 1000,
+      clock: this.#clock,
+    })
   }
 
   /** @internal */
@@ -299,7 +317,8 @@ export class IdPortenClient {
     clock: Clock,
   ): Promise<DiscoveryState> {
     const issuer = options.preset.issuer
-    const execute: ((config: oidc.Configuration) => void)[] = [oidc.enableNonRepudiationChecks]
+    // No enableNonRepudiationChecks: the ID token signature is checked by #idTokens, synchronously.
+    const execute: ((config: oidc.Configuration) => void)[] = []
     if (options.preset.allowInsecureRequests) execute.push(oidc.allowInsecureRequests)
     let config: oidc.Configuration
     try {
@@ -606,8 +625,14 @@ export class IdPortenClient {
       })
     }
     const idToken = tokens.id_token
+    if (idToken === undefined) {
+      throw new IdPortenError('ERR_ID_TOKEN_INVALID', 'The token response has no ID token')
+    }
+    // openid-client checked the claims; the signature is checked here, before any claim is used.
+    const verifying = this.#idTokens.verify(idToken)
+    if (verifying !== undefined) await verifying
     const raw = tokens.claims()
-    if (idToken === undefined || raw === undefined) {
+    if (raw === undefined) {
       throw new IdPortenError('ERR_ID_TOKEN_INVALID', 'The token response has no ID token')
     }
     const claims = this.#checkClaims(raw as unknown as Record<string, unknown>, tx, now)
@@ -820,6 +845,8 @@ export class IdPortenClient {
     }
     let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>
     try {
+      // A new ID token in the answer is not used: the session keeps the one verified at login
+      // (claims, id_token_hint), so its signature needs no check here.
       tokens = await oidc.refreshTokenGrant(this.#config(), record.refreshToken)
     } catch (error) {
       throw new IdPortenError('ERR_REFRESH_FAILED', 'The refresh token grant failed', {
@@ -1038,8 +1065,10 @@ ${inputs}
     if (this.#clock.now() - state.fetchedAt >= maxAge && this.#rediscovering === undefined) {
       this.#rediscovering = IdPortenClient.discover(this.#options, this.#clientAuth, this.#fetch, this.#clock)
         .then((next) => {
-          const jwks = oidc.getJwksCache(state.config)
-          if (jwks !== undefined) oidc.setJwksCache(next.config, jwks)
+          // The cached keys stay unless the keys now live elsewhere.
+          if (next.config.serverMetadata().jwks_uri !== this.#idTokens.jwksUri) {
+            this.#idTokens = this.#createVerifier(next.config)
+          }
           this.#discovery = next
         })
         .catch((error: unknown) => {

@@ -87,12 +87,14 @@ describe('tokens, PAR and Ansattporten', () => {
   it('caches the metadata and fetches it again after metadataMaxAgeMs, without blocking logins', async () => {
     const clock = createManualClock()
     let discoveries = 0
+    let jwksFetches = 0
     const rp = await startRelyingParty(mock, {
       options: {
         clock,
         metadataMaxAgeMs: 60_000,
         fetch: async (input, init) => {
           if (String(input).endsWith('/.well-known/openid-configuration')) discoveries++
+          if (String(input).endsWith('/jwks.json')) jwksFetches++
           return fetch(input, init)
         },
       },
@@ -107,6 +109,41 @@ describe('tokens, PAR and Ansattporten', () => {
       await vi.waitFor(() => expect(discoveries).toBe(2))
       expect((await login(new Browser(), rp)).url).toBe(`${rp.app.url}/`)
       expect(discoveries).toBe(2)
+      // The signing keys survive rediscovery (same jwks_uri): fetched once, at the first login.
+      expect(jwksFetches).toBe(1)
+    } finally {
+      await rp.close()
+    }
+  })
+
+  it('fetches the signing keys again when rediscovery finds another jwks_uri', async () => {
+    const clock = createManualClock()
+    let discoveries = 0
+    const jwksFetches: string[] = []
+    const rp = await startRelyingParty(mock, {
+      options: {
+        clock,
+        metadataMaxAgeMs: 60_000,
+        fetch: async (input, init) => {
+          const url = String(input)
+          if (url.includes('/jwks.json')) jwksFetches.push(new URL(url).search)
+          const response = await fetch(input, init)
+          if (!url.endsWith('/.well-known/openid-configuration') || ++discoveries === 1) return response
+          // The provider moves its keys (the mock serves them under any query).
+          const metadata = (await response.json()) as Record<string, unknown>
+          metadata.jwks_uri = `${String(metadata.jwks_uri)}?v=2`
+          return Response.json(metadata)
+        },
+      },
+    })
+    try {
+      await login(new Browser(), rp)
+      expect(jwksFetches).toEqual([''])
+      clock.advance(61_000)
+      await login(new Browser(), rp)
+      await vi.waitFor(() => expect(rp.auth.metadata.jwks_uri).toMatch(/\?v=2$/))
+      expect((await login(new Browser(), rp)).url).toBe(`${rp.app.url}/`)
+      expect(jwksFetches).toEqual(['', '?v=2'])
     } finally {
       await rp.close()
     }
