@@ -13,7 +13,7 @@
 // 3. vitest bench of the same two pages in-process (app.fetch, no network).
 //
 // Environment: BENCH_DURATION (s), BENCH_RATE (req/s), BENCH_CITIZENS, BENCH_CASES,
-// BENCH_ENGINES (`sqlite,postgres`), TEST_DATABASE_URL. The seeded data is kept
+// BENCH_ENGINES (`sqlite,postgres`), BENCH_POOL (PostgreSQL pool size, default 10), TEST_DATABASE_URL. The seeded data is kept
 // (apps/min-side/.data/bench-*.sqlite, PostgreSQL schema min_side_bench_*) and reused.
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -73,7 +73,11 @@ for (const dialect of engines) {
   const database = await openDatabase(
     dialect === 'sqlite'
       ? { url: '', sqliteFile: `${appDir}.data/bench-${tag}.sqlite` }
-      : { url: TEST_DATABASE_URL, schema: `min_side_bench_${tag}`, poolSize: 10 },
+      : {
+          url: TEST_DATABASE_URL,
+          schema: `min_side_bench_${tag}`,
+          poolSize: Number(process.env.BENCH_POOL ?? 10),
+        },
   )
   closers.push(() => database.close())
   const seeded = await seedBulk(database, {

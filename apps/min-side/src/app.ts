@@ -12,15 +12,16 @@ import {
   type Database,
   DEMO_CASE_TYPES,
   getCitizenCase,
+  getCitizenCaseData,
   getCitizenLetter,
   getLetterDocument,
   getPersonName,
   letterExists,
-  listCitizenCases,
+  listCitizenCaseHeads,
   listCitizenLetters,
   simplePdf,
 } from '@felles/sample-municipality'
-import { html, type WebApp, type WebEnv } from '@felles/sample-web'
+import { html, type Lang, type WebApp, type WebEnv } from '@felles/sample-web'
 import type { Context } from 'hono'
 import type { Kysely } from 'kysely'
 import { deadlineCell, formatDate, phaseBadge, statusBadge, time } from './views.js'
@@ -97,6 +98,10 @@ export function addMinSideRoutes(options: MinSideRoutesOptions): void {
     }
   }
 
+  const listLang = (c: Context<WebEnv>): Exclude<Lang, 'se'> => (c.var.lang === 'se' ? 'nb' : c.var.lang)
+  const listKey = (id: string, updatedAt: string, lang: string, hour: number): string =>
+    `${id}|${updatedAt}|${lang}|${hour}`
+
   // A case as the list needs it: the cheap view without deadlines plus the deadlines alone (citizenView
   // with `asOf` costs several times more), cached per case version, language and hour; the list trusts
   // its own database (the detail page checks every rule).
@@ -109,8 +114,8 @@ export function addMinSideRoutes(options: MinSideRoutesOptions): void {
   ): ListedCase | undefined => {
     const caseType = caseTypes[caseTypeId]
     if (caseType === undefined) return undefined
-    const lang = c.var.lang === 'se' ? 'nb' : c.var.lang
-    const key = `${id}|${updatedAt}|${lang}|${Math.floor(now() / 3_600_000)}`
+    const lang = listLang(c)
+    const key = listKey(id, updatedAt, lang, Math.floor(now() / 3_600_000))
     let listed = listCache.get(key)
     if (listed === undefined) {
       const value = JSON.parse(data) as Case
@@ -130,6 +135,31 @@ export function addMinSideRoutes(options: MinSideRoutesOptions): void {
 
   const pidOf = (c: Context<WebEnv>): string | undefined => c.var.idPortenSession?.pid
 
+  // The citizen's cases as the lists show them: the rows without their data first, then the data of
+  // the cases whose rendering is not cached for their current version (none, once a citizen's list
+  // has been seen), so a repeated list reads a few short columns per case.
+  const listCases = async (c: Context<WebEnv>, pid: string): Promise<ListedCase[]> => {
+    const heads = await listCitizenCaseHeads(db, pid)
+    const lang = listLang(c)
+    const hour = Math.floor(now() / 3_600_000)
+    // Taken from the cache at once (no await in between), so nothing found here can be evicted.
+    const cached = heads.map((h) => listCache.get(listKey(h.id, h.updatedAt, lang, hour)))
+    const missing = heads.filter((h, i) => cached[i] === undefined && caseTypes[h.caseType] !== undefined)
+    const data = await getCitizenCaseData(
+      db,
+      pid,
+      missing.map((h) => h.id),
+    )
+    return heads.flatMap((h, i) => {
+      const view = cached[i]
+      if (view !== undefined) return [{ id: h.id, view, updatedAt: h.updatedAt }]
+      const row = data.get(h.id)
+      // Unknown case type, or deleted between the two reads.
+      if (row === undefined) return []
+      return listView(h.id, h.caseType, row.data, row.updatedAt, c) ?? []
+    })
+  }
+
   app.get('/', async (c) => {
     const t = c.var.t
     const session = c.var.idPortenSession
@@ -146,8 +176,8 @@ export function addMinSideRoutes(options: MinSideRoutesOptions): void {
     const [person, cases, letters] =
       pid === undefined
         ? [undefined, [], []]
-        : await Promise.all([getPersonName(db, pid), listCitizenCases(db, pid), listCitizenLetters(db, pid)])
-    const viewed = cases.flatMap((r) => listView(r.id, r.caseType, r.data, r.updatedAt, c) ?? [])
+        : await Promise.all([getPersonName(db, pid), listCases(c, pid), listCitizenLetters(db, pid)])
+    const viewed = cases
     const acting = viewed.filter((v) => v.view.status?.mustAct === true).length
     c.header('cache-control', 'no-store')
     return web.render(c, {
@@ -175,8 +205,7 @@ ${
     const t = c.var.t
     const lang = c.var.lang
     const pid = pidOf(c)
-    const rows = pid === undefined ? [] : await listCitizenCases(db, pid)
-    const viewed = rows.flatMap((r) => listView(r.id, r.caseType, r.data, r.updatedAt, c) ?? [])
+    const viewed = pid === undefined ? [] : await listCases(c, pid)
     const body =
       pid === undefined
         ? html`<p class="ds-paragraph">${t('cases.noPid')}</p>`

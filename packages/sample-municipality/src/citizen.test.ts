@@ -4,8 +4,10 @@ import { seedBulk } from './bulk-seed.js'
 import {
   explainCitizenQueries,
   getCitizenCase,
+  getCitizenCaseData,
   getCitizenLetter,
   getLetterDocument,
+  listCitizenCaseHeads,
   listCitizenCases,
   listCitizenLetters,
 } from './citizen.js'
@@ -53,6 +55,24 @@ describe.each(['sqlite', 'postgres'] as Dialect[])('Min side data on %s', (diale
         expect(JSON.stringify(view)).not.toContain(kari.nationalId)
       }
       expect([...states].sort()).toEqual(['awaiting_citizen', 'decided', 'in_progress', 'received'])
+      // The list's two-step read: the same cases in the same order, data only for the ids asked, and
+      // never another person's.
+      const heads = await listCitizenCaseHeads(db, kari.nationalId)
+      expect(heads).toEqual(cases.map(({ data: _data, ...head }) => head))
+      const data = await getCitizenCaseData(
+        db,
+        kari.nationalId,
+        heads.slice(0, 2).map((h) => h.id),
+      )
+      expect([...data.keys()].sort()).toEqual(
+        heads
+          .slice(0, 2)
+          .map((h) => h.id)
+          .sort(),
+      )
+      expect(data.get(heads[0]?.id as string)?.data).toBe(cases[0]?.data)
+      expect((await getCitizenCaseData(db, ola.nationalId, [heads[0]?.id as string])).size).toBe(0)
+      expect((await getCitizenCaseData(db, kari.nationalId, [])).size).toBe(0)
       const first = cases[0] as (typeof cases)[number]
       expect(await getCitizenCase(db, kari.nationalId, first.id)).toBeDefined()
       expect(await getCitizenCase(db, ola.nationalId, first.id)).toBeUndefined()

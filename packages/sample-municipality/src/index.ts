@@ -1,15 +1,18 @@
 export { type BulkSeedOptions, type BulkSeedResult, seedBulk } from './bulk-seed.js'
 export {
+  type CitizenCaseHead,
   type CitizenCaseRow,
   type CitizenLetterRow,
   caseExists,
   explainCitizenQueries,
   getCitizenCase,
+  getCitizenCaseData,
   getCitizenLetter,
   getLetterDocument,
   getPersonName,
   type LetterDocument,
   letterExists,
+  listCitizenCaseHeads,
   listCitizenCases,
   listCitizenLetters,
 } from './citizen.js'
