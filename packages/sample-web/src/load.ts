@@ -2,8 +2,9 @@
 // process, so the server under test never shares its event loop (or its
 // garbage collector) with the load.
 //
-// - `steadyLoad`: an open-loop generator. Request i is due at start + i/rate,
-//   evenly spaced, whether or not earlier answers have come back; latency is
+// - `steadyLoad`: an open-loop generator. Requests are due at a mean rate
+//   (Poisson arrivals by default, or evenly spaced), whether or not earlier
+//   answers have come back; latency is
 //   measured from when the request was due (not from when it could be sent),
 //   so a server that stalls is charged for the requests waiting behind the
 //   stall (no coordinated omission).
@@ -36,6 +37,13 @@ export interface LoadOptions {
   readonly duration: number
   /** Connections at most (default 20). */
   readonly connections?: number
+  /**
+   * `steadyLoad` only: when requests are due. `even`: one every 1/rate s;
+   * `poisson` (default): independent arrivals at the same mean rate
+   * (exponential gaps, fixed seed), as from many users, with the bunching
+   * that brings.
+   */
+  readonly arrivals?: 'even' | 'poisson'
 }
 
 /** Latency percentiles in milliseconds. */
@@ -67,6 +75,19 @@ const base = new URL(input.url)
 const agent = new http.Agent({ keepAlive: true, maxSockets: input.connections })
 const interval = 1000 / input.rate
 const total = Math.max(1, Math.round(input.rate * input.duration))
+// When each request is due, ms after the start: evenly spaced, or a Poisson process (independent
+// users: exponential gaps with the same mean, from a fixed-seed generator so runs are comparable).
+const due = new Float64Array(total)
+let seed = 0x9e3779b9
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+for (let i = 1; i < total; i++) {
+  due[i] = input.arrivals === 'poisson' ? due[i - 1] - Math.log(1 - random()) * interval : i * interval
+}
 const latency = new Float64Array(total).fill(Number.NaN)
 let sent = 0
 let finished = 0
@@ -113,11 +134,11 @@ function fire(i, due) {
 }
 function tick() {
   const now = performance.now()
-  while (sent < total && start + sent * interval <= now) {
-    fire(sent, start + sent * interval)
+  while (sent < total && start + due[sent] <= now) {
+    fire(sent, start + due[sent])
     sent++
   }
-  if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()))
+  if (sent < total) setTimeout(tick, Math.max(0, start + due[sent] - performance.now()))
 }
 setTimeout(tick, 20)
 `
@@ -167,13 +188,14 @@ function runChild(script: string, args: string[], options: LoadOptions): Promise
         rate: options.rate,
         duration: options.duration,
         connections: options.connections ?? 20,
+        arrivals: options.arrivals ?? 'poisson',
       }),
     )
   })
 }
 
 /**
- * Open-loop load at an even rate (request i due at i/rate seconds), latency
+ * Open-loop load at a mean rate (Poisson arrivals, or evenly spaced), latency
  * from each request's due time, in a child process.
  *
  * @param options - Target, requests, rate, duration and connections.
@@ -205,5 +227,5 @@ export function autocannonLoad(options: LoadOptions): Promise<LoadResult> {
  */
 export function formatLoadRow(name: string, r: LoadResult): string {
   const ms = (v: number): string => `${v.toFixed(1).padStart(6)} ms`
-  return `  ${name.padEnd(36)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  (${r.requests} answers, ${r.errors} errors, ${r.non2xx} non-2xx)`
+  return `  ${name.padEnd(50)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}  (${r.requests} answers, ${r.errors} errors, ${r.non2xx} non-2xx)`
 }
