@@ -205,7 +205,9 @@ describe('MdmClient.inventory against the emulators', { timeout: 60_000 }, () =>
         },
       },
     })
-    const pages = await collect(createMdmClient({ adapters: [google], schools }).inventory({ concurrency: 2 }))
+    const pages = await collect(
+      createMdmClient({ adapters: [google], schools }).inventory({ concurrency: 2 }),
+    )
     expect(bySerial(pages)).toEqual(truth('google'))
     // Two requests at once among four open listings: the first four requests are four schools' first pages.
     expect(order.slice(0, 4)).toEqual(['first', 'first', 'first', 'first'])
