@@ -78,12 +78,13 @@ const total = Math.max(1, Math.round(input.rate * input.duration))
 // When each request is due, ms after the start: evenly spaced, or a Poisson process (independent
 // users: exponential gaps with the same mean, from a fixed-seed generator so runs are comparable).
 const due = new Float64Array(total)
-let seed = 0x9e3779b9
+let state = 2463534242
+// Marsaglia's xorshift32: enough for arrival gaps, and the same sequence every run.
 const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  state ^= state << 13
+  state ^= state >>> 17
+  state ^= state << 5
+  return (state >>> 0) / 4294967296
 }
 for (let i = 1; i < total; i++) {
   due[i] = input.arrivals === 'poisson' ? due[i - 1] - Math.log(1 - random()) * interval : i * interval
