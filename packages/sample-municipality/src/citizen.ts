@@ -5,8 +5,6 @@ import { CompiledQuery, type Kysely } from 'kysely'
 import type { Dialect } from './database.js'
 import type { Database } from './schema.js'
 
-const caseListSql = new WeakMap<Kysely<Database>, string>()
-
 /** A case as Min side lists it (`data` is the case-status JSON). */
 export interface CitizenCaseRow {
   readonly id: string
@@ -38,6 +36,58 @@ export interface LetterDocument {
   readonly content: Uint8Array
 }
 
+/** A case as a list shows it before its data is needed: {@link CitizenCaseRow} without `data`. */
+export type CitizenCaseHead = Omit<CitizenCaseRow, 'data'>
+
+interface CaseListRow {
+  id: string
+  case_type: string
+  status: string
+  title: string
+  updated_at: string
+  data?: string
+}
+
+/** The citizen's case list, newest change first, with or without each case's data. */
+function caseListQuery(db: Kysely<Database>, pid: string, limit: number, withData: boolean) {
+  const columns = ['id', 'case_type', 'status', 'title', 'updated_at'] as const
+  return db
+    .selectFrom('cases')
+    .select(withData ? [...columns, 'data'] : [...columns])
+    .where('owner_pid', '=', pid)
+    .orderBy('updated_at', 'desc')
+    .limit(limit)
+}
+
+// The hottest queries of Min side: their SQL is compiled once per database and reused.
+const caseListSql = new WeakMap<Kysely<Database>, { readonly withData: string; readonly heads: string }>()
+
+async function selectCaseList(
+  db: Kysely<Database>,
+  pid: string,
+  limit: number,
+  withData: boolean,
+): Promise<CaseListRow[]> {
+  let sql = caseListSql.get(db)
+  if (sql === undefined) {
+    sql = {
+      withData: caseListQuery(db, '', 0, true).compile().sql,
+      heads: caseListQuery(db, '', 0, false).compile().sql,
+    }
+    caseListSql.set(db, sql)
+  }
+  const text = withData ? sql.withData : sql.heads
+  return (await db.executeQuery<CaseListRow>(CompiledQuery.raw(text, [pid, limit]))).rows
+}
+
+const toHead = (r: CaseListRow): CitizenCaseHead => ({
+  id: r.id,
+  caseType: r.case_type,
+  status: r.status,
+  title: r.title,
+  updatedAt: r.updated_at,
+})
+
 /**
  * The citizen's cases, most recently changed first (index `cases_owner_pid_updated`).
  *
@@ -50,40 +100,8 @@ export async function listCitizenCases(
   pid: string,
   limit = 100,
 ): Promise<CitizenCaseRow[]> {
-  // The hottest query of Min side: its SQL is compiled once per database and reused.
-  let text = caseListSql.get(db)
-  if (text === undefined) {
-    text = db
-      .selectFrom('cases')
-      .select(['id', 'case_type', 'status', 'title', 'data', 'updated_at'])
-      .where('owner_pid', '=', '')
-      .orderBy('updated_at', 'desc')
-      .limit(0)
-      .compile().sql
-    caseListSql.set(db, text)
-  }
-  const { rows } = await db.executeQuery<{
-    id: string
-    case_type: string
-    status: string
-    title: string
-    data: string
-    updated_at: string
-  }>(CompiledQuery.raw(text, [pid, limit]))
-  return rows.map((r) => ({
-    id: r.id,
-    caseType: r.case_type,
-    status: r.status,
-    title: r.title,
-    data: r.data,
-    updatedAt: r.updated_at,
-  }))
+  return (await selectCaseList(db, pid, limit, true)).map((r) => ({ ...toHead(r), data: r.data ?? '' }))
 }
-
-/** A case as a list shows it before its data is needed: {@link CitizenCaseRow} without `data`. */
-export type CitizenCaseHead = Omit<CitizenCaseRow, 'data'>
-
-const caseHeadsSql = new WeakMap<Kysely<Database>, string>()
 
 /**
  * The citizen's cases without their data, most recently changed first (index
@@ -101,31 +119,7 @@ export async function listCitizenCaseHeads(
   pid: string,
   limit = 100,
 ): Promise<CitizenCaseHead[]> {
-  let text = caseHeadsSql.get(db)
-  if (text === undefined) {
-    text = db
-      .selectFrom('cases')
-      .select(['id', 'case_type', 'status', 'title', 'updated_at'])
-      .where('owner_pid', '=', '')
-      .orderBy('updated_at', 'desc')
-      .limit(0)
-      .compile().sql
-    caseHeadsSql.set(db, text)
-  }
-  const { rows } = await db.executeQuery<{
-    id: string
-    case_type: string
-    status: string
-    title: string
-    updated_at: string
-  }>(CompiledQuery.raw(text, [pid, limit]))
-  return rows.map((r) => ({
-    id: r.id,
-    caseType: r.case_type,
-    status: r.status,
-    title: r.title,
-    updatedAt: r.updated_at,
-  }))
+  return (await selectCaseList(db, pid, limit, false)).map(toHead)
 }
 
 /**
@@ -308,16 +302,7 @@ export async function explainCitizenQueries(
   pid: string,
 ): Promise<{ readonly query: string; readonly plan: readonly string[] }[]> {
   const queries = [
-    [
-      'case list',
-      db
-        .selectFrom('cases')
-        .select(['id', 'case_type', 'status', 'title', 'updated_at'])
-        .where('owner_pid', '=', pid)
-        .orderBy('updated_at', 'desc')
-        .limit(100)
-        .compile(),
-    ],
+    ['case list', caseListQuery(db, pid, 100, false).compile()],
     [
       'case data for the list',
       db
